@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make run   – install, migrate, load demo data, serve at http://127.0.0.1:8000
+#   make test  – install and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# xstatic-bootstrap 5 builds from an sdist that needs setuptools < 81 (see build-constraints.txt).
+PIP_INSTALL := PIP_CONSTRAINT=build-constraints.txt $(BIN)/pip install --disable-pip-version-check -q
+
+.PHONY: run test install browser serve lint format bench clean
+
+$(BIN)/.installed: requirements.txt build-constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests need Debian's chromium; install it when missing (root or sudo), never a downloaded browser.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+
+test: install browser
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Production-like: DEBUG off, collected static files, gunicorn on 127.0.0.1:8000 over plain HTTP.
+serve: install
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
+	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	       $(BIN)/python manage.py migrate --noinput && \
+	       $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -'
+
+bench: install
+	$(BIN)/python -m benchmarks.report_speed
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,172 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Assessment,
+    AssessmentPillar,
+    Membership,
+    Pillar,
+    PillarScore,
+    Scorecard,
+    Team,
+)
+
+
+class PillarChangelistForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # Positions are checked across the whole list in the formset, so swaps are allowed.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("position")
+        return exclusions
+
+
+class PillarChangelistFormSet(forms.BaseModelFormSet):
+    request = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        edited = {form.instance.pk: form.cleaned_data["position"] for form in self.forms}
+        final = dict(Pillar.objects.exclude(pk__in=edited).values_list("pk", "position"))
+        final.update(edited)
+        seen: dict[int, int] = {}
+        for pk, position in final.items():
+            if position in seen:
+                raise ValidationError(
+                    _("Two pillars would share position %(position)d.") % {"position": position}
+                )
+            seen[position] = pk
+        moved = {
+            form.instance.pk: form.cleaned_data["position"]
+            for form in self.forms
+            if "position" in form.changed_data
+        }
+        self.request._pillar_moves = moved
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "customer_label", "slug", "is_active"]
+    list_display_links = ["name"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug", "customer_label", "question", "customer_question"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position"]
+    actions = ["retire", "reactivate"]
+    fieldsets = [
+        (None, {"fields": ["position", "name", "slug", "is_active"]}),
+        (_("For the team"), {"fields": ["question", "description"]}),
+        (_("For customers"), {"fields": ["customer_label", "customer_question"]}),
+    ]
+
+    def get_changelist_form(self, request, **kwargs):
+        return PillarChangelistForm
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, formset=PillarChangelistFormSet, **kwargs)
+        formset.request = request
+        return formset
+
+    def save_model(self, request, obj, form, change):
+        moves = getattr(request, "_pillar_moves", None)
+        if moves:
+            # Park every moving pillar above the highest position first, so that a swap of
+            # positions never meets the unique constraint half-way (this runs in the
+            # changelist's transaction).
+            parking = (Pillar.objects.aggregate(m=Max("position"))["m"] or 0) + 1
+            for offset, pk in enumerate(moves):
+                Pillar.objects.filter(pk=pk).update(position=parking + offset)
+            request._pillar_moves = None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Retire selected pillars (left out of new rounds)"))
+    def retire(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, _("Retired %(n)d pillars.") % {"n": count})
+
+    @admin.action(description=_("Reactivate selected pillars"))
+    def reactivate(self, request, queryset):
+        count = queryset.update(is_active=True)
+        self.message_user(request, _("Reactivated %(n)d pillars.") % {"n": count})
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count", "created_at"]
+    search_fields = ["name", "memberships__user__username", "memberships__user__email"]
+    readonly_fields = ["join_token", "created_at"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj) -> int:
+        return obj._member_count
+
+
+class AssessmentPillarInline(admin.TabularInline):
+    model = AssessmentPillar
+    extra = 0
+    can_delete = False
+    readonly_fields = ["pillar", "position"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "is_open", "scorecard_count", "created_at"]
+    list_filter = ["is_open", "created_at"]
+    list_select_related = ["team"]
+    search_fields = ["title", "team__name"]
+    readonly_fields = ["created_at", "closed_at"]
+    autocomplete_fields = ["team", "created_by"]
+    inlines = [AssessmentPillarInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_scorecards=Count("scorecards"))
+
+    @admin.display(description=_("scorecards"), ordering="_scorecards")
+    def scorecard_count(self, obj) -> int:
+        return obj._scorecards
+
+
+class PillarScoreInline(admin.TabularInline):
+    model = PillarScore
+    extra = 0
+    fields = ["pillar", "score", "rank", "note"]
+    autocomplete_fields = ["pillar"]
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["user", "assessment", "team", "total", "updated_at"]
+    list_filter = ["assessment"]
+    list_select_related = ["user", "assessment__team"]
+    search_fields = ["user__username", "user__email", "assessment__team__name", "assessment__title"]
+    autocomplete_fields = ["user", "assessment"]
+    inlines = [PillarScoreInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_total=Sum("scores__score"))
+
+    @admin.display(description=_("team"), ordering="assessment__team__name")
+    def team(self, obj) -> str:
+        return obj.assessment.team.name
+
+    @admin.display(description=_("total"), ordering="_total")
+    def total(self, obj) -> int | None:
+        return obj._total

@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mass_mail
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import services
+from ..forms import AssessmentForm, InviteForm, TeamForm
+from ..models import Assessment, Membership, Role, Team
+from .access import team_for
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    teams = (
+        Team.objects.for_user(request.user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name", "pk")
+    )
+    return render(request, "assessments/dashboard.html", {"teams": teams, "form": TeamForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = services.create_team(name=form.cleaned_data["name"], lead=request.user)
+        messages.success(request, _("Team created. Invite your colleagues with the join link."))
+        return redirect("assessments:team", pk=team.pk)
+    return render(request, "assessments/team_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request, pk)
+    memberships = list(team.memberships.select_related("user").order_by("-role", "user__username"))
+    rounds = list(
+        Assessment.objects.filter(team=team)
+        .annotate(scorecard_count=Count("scorecards", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+    join_url = request.build_absolute_uri(reverse("assessments:join", args=[team.join_token]))
+    return render(
+        request,
+        "assessments/team_detail.html",
+        {
+            "team": team,
+            "memberships": memberships,
+            "lead_count": sum(1 for m in memberships if m.role == Role.LEAD),
+            "rounds": rounds,
+            "join_url": join_url if team.viewer_is_lead else None,
+            "round_form": AssessmentForm(),
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_join(request: HttpRequest, token: str) -> HttpResponse:
+    team = get_object_or_404(Team, join_token=token)
+    already = Membership.objects.filter(team=team, user=request.user).exists()
+    if request.method == "POST":
+        services.join_team(team=team, user=request.user)
+        if not already:
+            messages.success(request, _("Welcome to %(team)s.") % {"team": team.name})
+        return redirect("assessments:team", pk=team.pk)
+    return render(request, "assessments/team_join.html", {"team": team, "already": already})
+
+
+@login_required
+@require_POST
+def team_regenerate_link(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request, pk, lead=True)
+    services.regenerate_join_link(team=team)
+    messages.success(request, _("A new join link was made; the old one no longer works."))
+    return redirect("assessments:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request, pk, lead=True)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("emails", []):
+            messages.error(request, error)
+        return redirect("assessments:team", pk=team.pk)
+    join_url = request.build_absolute_uri(reverse("assessments:join", args=[team.join_token]))
+    subject = _("Join %(team)s on CX Pillars") % {"team": team.name}
+    body = _(
+        "%(user)s invites you to the CX team %(team)s on CX Pillars.\n\n"
+        "Join here (sign up first if you have no account):\n%(url)s\n"
+    ) % {"user": request.user.get_username(), "team": team.name, "url": join_url}
+    sent = send_mass_mail([(subject, body, None, [email]) for email in form.cleaned_data["emails"]])
+    messages.success(request, _("Invitations sent: %(n)d.") % {"n": sent})
+    return redirect("assessments:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    team = team_for(request, pk, lead=True)
+    membership = get_object_or_404(team.memberships.select_related("user"), pk=membership_id)
+    try:
+        services.remove_member(team=team, membership=membership)
+    except services.RuleBroken as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("%(user)s was removed.") % {"user": membership.user.get_username()}
+        )
+    if membership.user_id == request.user.pk:
+        return redirect("assessments:dashboard")
+    return redirect("assessments:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    team = team_for(request, pk, lead=True)
+    membership = get_object_or_404(team.memberships.select_related("user"), pk=membership_id)
+    role = request.POST.get("role")
+    if role not in Role.values:
+        messages.error(request, _("Unknown role."))
+        return redirect("assessments:team", pk=team.pk)
+    try:
+        services.set_role(team=team, membership=membership, role=Role(role))
+    except services.RuleBroken as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": membership.user.get_username(), "role": Role(role).label.lower()},
+        )
+    return redirect("assessments:team", pk=team.pk)

@@ -1,0 +1,100 @@
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments import services
+from assessments.models import Assessment, Membership, Pillar, Role, Team
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=password, **extra
+    )
+    return user
+
+
+def make_team(*, lead=None, members: int = 0, name: str | None = None) -> Team:
+    lead = lead or make_user()
+    team = services.create_team(name=name or f"Team {next(_counter)}", lead=lead)
+    for _ in range(members):
+        Membership.objects.create(team=team, user=make_user(), role=Role.MEMBER)
+    return team
+
+
+def make_assessment(team: Team | None = None, *, title: str = "Q4 review") -> Assessment:
+    team = team or make_team()
+    lead = team.memberships.filter(role=Role.LEAD).first().user
+    return services.create_assessment(team=team, title=title, created_by=lead)
+
+
+def ranking_answers(assessment: Assessment, *, order=None, scores=None) -> list[services.Answer]:
+    """Answers for every round pillar: ranks follow ``order`` (pillar list) or round order."""
+    pillars = assessment.round_pillars()
+    order = order or pillars
+    scores = scores or {}
+    return [
+        services.Answer(pillar_id=p.pk, score=scores.get(p.slug, 3), rank=order.index(p) + 1)
+        for p in pillars
+    ]
+
+
+def make_scorecard(assessment: Assessment, user, *, order=None, scores=None):
+    return services.submit_scorecard(
+        assessment=assessment,
+        user=user,
+        answers=ranking_answers(assessment, order=order, scores=scores),
+    )
+
+
+def scorecard_post(assessment: Assessment, *, ranks=None, scores=None, notes=None) -> dict:
+    """A complete, valid POST body for the scorecard form; override pieces to break it."""
+    data = {}
+    for index, pillar in enumerate(assessment.round_pillars(), start=1):
+        data[f"score_{pillar.pk}"] = str((scores or {}).get(pillar.pk, 3))
+        data[f"rank_{pillar.pk}"] = str((ranks or {}).get(pillar.pk, index))
+        data[f"note_{pillar.pk}"] = (notes or {}).get(pillar.pk, "")
+    return data
+
+
+@pytest.fixture
+def pillars(db) -> list[Pillar]:
+    return list(Pillar.objects.order_by("position"))
+
+
+@pytest.fixture
+def lead(db):
+    return make_user("lead-user")
+
+
+@pytest.fixture
+def team(lead):
+    return make_team(lead=lead, name="Acme CX")
+
+
+@pytest.fixture
+def member(team):
+    user = make_user("member-user")
+    Membership.objects.create(team=team, user=user, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def assessment(team):
+    return make_assessment(team)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed-up user who belongs to another team only."""
+    user = make_user("outsider")
+    make_team(lead=user, name="Other Co")
+    return user
