@@ -1,0 +1,790 @@
+"""Tests for assessments.analysis: published examples, hand-checked cases and properties."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from assessments.analysis import (
+    QUADRANTS,
+    Concordance,
+    ConsensusEntry,
+    Correlation,
+    RankSpread,
+    RankSummary,
+    agreement_reading,
+    closeness_to,
+    consensus,
+    csat,
+    focus_pillars,
+    generation_differences,
+    importance_from_mean_rank,
+    importance_performance,
+    kendall_tau_b,
+    kendall_w,
+    kendall_w_from_tally,
+    mean_of,
+    mid_ranks,
+    most_disputed,
+    n_for_margin,
+    nps,
+    pairwise_spearman,
+    perception_gap,
+    rank_gaps,
+    rank_spread,
+    rank_summaries,
+    share_at_least,
+    spearman,
+    tally_rankings,
+)
+
+# --------------------------------------------------------------------------- published examples
+
+REFERENCE_FILE = "rank_statistics_examples.json"
+EXPECTED_EXAMPLE_COUNT = 7
+
+
+def _reference_dir() -> Path:
+    """Folder holding the reference JSON: CXP_REFERENCE_DIR, else ../shared/reference."""
+    override = os.environ.get("CXP_REFERENCE_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+def _load_examples() -> list[dict[str, Any]]:
+    """Examples with printed numbers kept as Decimal so their precision is known."""
+    with (_reference_dir() / REFERENCE_FILE).open(encoding="utf-8") as handle:
+        return json.load(handle, parse_float=Decimal)["examples"]
+
+
+EXAMPLES = _load_examples()
+W_EXAMPLES = [example for example in EXAMPLES if "data_rows_are_raters" in example]
+PAIR_EXAMPLES = [example for example in EXAMPLES if "x" in example and "y" in example]
+
+
+def _example_id(example: dict[str, Any]) -> str:
+    """Short test id from an example's name."""
+    return str(example["name"]).split(" (")[0]
+
+
+def _assert_matches_printed(actual: float | None, printed: Decimal | int, label: str) -> None:
+    """Assert actual rounds to the printed value: within half a unit of its last digit."""
+    assert actual is not None, f"{label} not computed"
+    exponent = Decimal(printed).as_tuple().exponent
+    assert isinstance(exponent, int)
+    tolerance = 0.5 * 10.0**exponent + 1e-12
+    assert abs(actual - float(printed)) <= tolerance, f"{label}: {actual} vs printed {printed}"
+
+
+def test_reference_file_holds_all_seven_examples() -> None:
+    assert len(EXAMPLES) == EXPECTED_EXAMPLE_COUNT
+    assert len(W_EXAMPLES) + len(PAIR_EXAMPLES) == EXPECTED_EXAMPLE_COUNT
+
+
+@pytest.mark.parametrize("example", W_EXAMPLES, ids=_example_id)
+def test_kendall_w_reproduces_published_example(example: dict[str, Any]) -> None:
+    rows = [[float(value) for value in row] for row in example["data_rows_are_raters"]]
+    published = example["published"]
+    corrected = kendall_w(rows, correct_ties=True)
+    uncorrected = kendall_w(rows, correct_ties=False)
+    # chi2, df and p belong to whichever W the source printed.
+    chosen = corrected if "W_t" in published else uncorrected
+    computed = {
+        "W": uncorrected.w,
+        "W_t": corrected.w,
+        "chi2": chosen.chi_square,
+        "df": chosen.df,
+        "p": chosen.p_value,
+        "S": chosen.s,
+    }
+    assert set(published) <= set(computed), f"unchecked keys: {set(published) - set(computed)}"
+    for key, printed in published.items():
+        _assert_matches_printed(computed[key], printed, key)
+    assert chosen.raters == len(rows)
+    assert chosen.items == len(rows[0])
+    if "W" in published:
+        # The uncorrected examples have no ties, so the correction must change nothing.
+        assert corrected.w == pytest.approx(uncorrected.w)
+
+
+@pytest.mark.parametrize("example", PAIR_EXAMPLES, ids=_example_id)
+def test_correlation_reproduces_published_example(example: dict[str, Any]) -> None:
+    published = example["published"]
+    if "tau_b" in published:
+        result, key = kendall_tau_b(example["x"], example["y"]), "tau_b"
+    else:
+        result, key = spearman(example["x"], example["y"]), "rho"
+    assert set(published) == {key, "p"}
+    _assert_matches_printed(result.coefficient, published[key], key)
+    _assert_matches_printed(result.p_value, published["p"], "p")
+
+
+# --------------------------------------------------------------------------- mid_ranks, tallies
+
+
+def test_mid_ranks_average_tied_positions() -> None:
+    assert mid_ranks([10, 20, 20, 30]) == [1.0, 2.5, 2.5, 4.0]
+
+
+def test_mid_ranks_give_smallest_value_rank_one() -> None:
+    assert mid_ranks([3, 1, 2]) == [3.0, 1.0, 2.0]
+
+
+def test_mid_ranks_share_middle_rank_when_all_tied() -> None:
+    assert mid_ranks([5, 5, 5]) == [2.0, 2.0, 2.0]
+
+
+def test_mid_ranks_of_nothing_is_empty() -> None:
+    assert mid_ranks([]) == []
+
+
+def test_mid_ranks_reject_nan() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        mid_ranks([1.0, math.nan])
+
+
+def test_tally_rankings_counts_each_rank_per_slug() -> None:
+    rankings = [{"a": 1, "b": 2}, {"a": 2, "b": 1}, {"a": 1, "b": 2}]
+    assert tally_rankings(rankings) == {"a": {1: 2, 2: 1}, "b": {1: 1, 2: 2}}
+
+
+def test_tally_rankings_of_no_raters_is_empty() -> None:
+    assert tally_rankings([]) == {}
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def test_consensus_orders_by_mean_rank() -> None:
+    tally = tally_rankings(
+        [{"a": 3, "b": 1, "c": 2}, {"a": 3, "b": 2, "c": 1}, {"a": 2, "b": 1, "c": 3}]
+    )
+    result = consensus(tally, {"a": 1, "b": 2, "c": 3})
+    assert [entry.slug for entry in result] == ["b", "c", "a"]
+    assert [entry.mean_rank for entry in result] == pytest.approx([4 / 3, 2.0, 8 / 3])
+    assert [entry.first_places for entry in result] == [2, 1, 0]
+    assert [entry.consensus_rank for entry in result] == [1, 2, 3]
+
+
+def test_consensus_breaks_mean_tie_by_more_first_places() -> None:
+    # Both average 2.0; "b" has one first place, "a" none, so "b" wins despite its position.
+    tally = {"a": {2: 2}, "b": {1: 1, 3: 1}}
+    result = consensus(tally, {"a": 1, "b": 2})
+    assert [entry.slug for entry in result] == ["b", "a"]
+    assert [entry.first_places for entry in result] == [1, 0]
+
+
+def test_consensus_breaks_remaining_tie_by_lower_position() -> None:
+    tally = {"x": {1: 1, 3: 1}, "y": {1: 1, 3: 1}}
+    result = consensus(tally, {"y": 1, "x": 2})
+    assert [entry.slug for entry in result] == ["y", "x"]
+    result = consensus(tally, {"x": 1, "y": 2})
+    assert [entry.slug for entry in result] == ["x", "y"]
+
+
+def test_consensus_puts_unranked_pillars_last_by_position() -> None:
+    tally = {"a": {1: 1}, "c": {}}
+    result = consensus(tally, {"d": 1, "c": 2, "b": 3, "a": 4})
+    assert [entry.slug for entry in result] == ["a", "d", "c", "b"]
+    assert [entry.mean_rank for entry in result] == [1.0, None, None, None]
+    assert [entry.consensus_rank for entry in result] == [1, 2, 3, 4]
+
+
+def test_consensus_keeps_tallied_slugs_missing_from_positions() -> None:
+    result = consensus({"a": {2: 1}, "zz": {1: 1}}, {"a": 1})
+    assert [(entry.slug, entry.consensus_rank) for entry in result] == [("zz", 1), ("a", 2)]
+
+
+def test_consensus_of_empty_tally_lists_pillars_by_position() -> None:
+    result = consensus({}, {"b": 2, "a": 1})
+    assert result == [ConsensusEntry("a", None, 0, 1), ConsensusEntry("b", None, 0, 2)]
+
+
+# --------------------------------------------------------------------------- Kendall's W
+
+
+def test_w_is_one_for_two_identical_rankings_with_hand_checked_test() -> None:
+    result = kendall_w([[1, 2, 3], [1, 2, 3]])
+    # S = (2-4)^2 + 0 + (6-4)^2 = 8; W = 12*8 / (4*24) = 1; chi2 = 2*2*1 = 4 on 2 df.
+    assert result == Concordance(2, 3, 1.0, 4.0, 2, pytest.approx(math.exp(-2)), 8.0)
+    assert result.enough
+
+
+def test_w_is_zero_for_two_opposite_rankings() -> None:
+    result = kendall_w([[1, 2], [2, 1]])
+    assert result.w == 0.0
+    assert result.chi_square == 0.0
+    assert result.p_value == pytest.approx(1.0)
+
+
+def test_w_tie_correction_matches_hand_calculation() -> None:
+    rows = [[1, 1, 2], [1, 2, 3]]
+    # Mid-ranks [1.5,1.5,3] and [1,2,3]: R = 2.5, 3.5, 6; S = 6.5; T = 2^3 - 2 = 6.
+    corrected = kendall_w(rows, correct_ties=True)
+    uncorrected = kendall_w(rows, correct_ties=False)
+    assert corrected.s == 6.5
+    assert corrected.w == pytest.approx(78 / (4 * 24 - 2 * 6))
+    assert uncorrected.w == pytest.approx(78 / (4 * 24))
+    assert corrected.chi_square == pytest.approx(2 * 2 * 78 / 84)
+
+
+def test_w_needs_two_raters() -> None:
+    result = kendall_w([[1, 2, 3]])
+    assert result == Concordance(1, 3, None, None, None, None, None)
+    assert not result.enough
+
+
+def test_w_needs_two_items() -> None:
+    assert kendall_w([[1], [1], [1]]) == Concordance(3, 1, None, None, None, None, None)
+
+
+def test_w_of_no_rows_is_unknown() -> None:
+    assert kendall_w([]) == Concordance(0, 0, None, None, None, None, None)
+
+
+def test_w_is_unknown_when_every_rater_ties_everything_with_correction() -> None:
+    rows = [[2, 2, 2], [5, 5, 5]]
+    assert kendall_w(rows, correct_ties=True).w is None
+    # Without the correction the denominator stays positive and S is zero.
+    assert kendall_w(rows, correct_ties=False).w == 0.0
+
+
+def test_w_rejects_ragged_rows() -> None:
+    with pytest.raises(ValueError, match="every item"):
+        kendall_w([[1, 2, 3], [1, 2]])
+
+
+def test_w_from_tally_matches_hand_calculation() -> None:
+    tally = {"a": {1: 2}, "b": {2: 2}, "c": {3: 2}}
+    result = kendall_w_from_tally(tally)
+    assert result.w == 1.0
+    assert result.s == 8.0
+    assert (result.raters, result.items, result.df) == (2, 3, 2)
+
+
+def test_w_from_tally_is_unknown_for_one_rater() -> None:
+    assert kendall_w_from_tally({"a": {1: 1}, "b": {2: 1}}).w is None
+
+
+def test_w_from_tally_is_unknown_for_empty_tally() -> None:
+    assert kendall_w_from_tally({}) == Concordance(0, 0, None, None, None, None, None)
+
+
+def test_w_from_tally_is_unknown_when_pillar_totals_differ() -> None:
+    result = kendall_w_from_tally({"a": {1: 2}, "b": {2: 1}})
+    assert result.w is None
+    assert result.items == 2
+
+
+def test_w_from_tally_is_unknown_for_ranks_outside_one_to_n() -> None:
+    assert kendall_w_from_tally({"a": {1: 2}, "b": {5: 2}}).w is None
+
+
+@pytest.mark.parametrize(
+    ("value", "reading"),
+    [
+        (None, "unknown"),
+        (-0.2, "opposite"),
+        (0.0, "none"),
+        (0.099, "none"),
+        (0.1, "weak"),
+        (0.299, "weak"),
+        (0.3, "moderate"),
+        (0.5, "strong"),
+        (0.699, "strong"),
+        (0.7, "very_strong"),
+        (1.0, "very_strong"),
+    ],
+)
+def test_agreement_reading_uses_thresholds(value: float | None, reading: str) -> None:
+    assert agreement_reading(value) == reading
+
+
+# --------------------------------------------------------------------------- correlations
+
+
+def test_perfect_monotone_pairs_correlate_fully() -> None:
+    x, y = [1, 2, 3, 4, 5], [2, 4, 6, 8, 10]
+    assert spearman(x, y).coefficient == pytest.approx(1.0)
+    assert kendall_tau_b(x, y).coefficient == pytest.approx(1.0)
+    assert spearman(x, y[::-1]).coefficient == pytest.approx(-1.0)
+    assert kendall_tau_b(x, y[::-1]).coefficient == pytest.approx(-1.0)
+
+
+def test_correlation_p_value_matches_scipy() -> None:
+    x, y = [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]
+    assert spearman(x, y).p_value == pytest.approx(stats.spearmanr(x, y).pvalue)
+    assert kendall_tau_b(x, y).p_value == pytest.approx(stats.kendalltau(x, y).pvalue)
+
+
+def test_correlation_of_two_pairs_has_no_p_value() -> None:
+    assert spearman([1, 2], [2, 1]) == Correlation(pytest.approx(-1.0), None)
+    assert kendall_tau_b([1, 2], [1, 2]) == Correlation(pytest.approx(1.0), None)
+
+
+def test_correlation_needs_two_pairs() -> None:
+    assert spearman([1], [1]) == Correlation(None, None)
+    assert kendall_tau_b([], []) == Correlation(None, None)
+
+
+def test_correlation_of_constant_input_is_unknown() -> None:
+    assert spearman([3, 3, 3], [1, 2, 3]) == Correlation(None, None)
+    assert kendall_tau_b([1, 2, 3], [7, 7, 7]) == Correlation(None, None)
+
+
+def test_correlation_rejects_unpaired_input() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        spearman([1, 2, 3], [1, 2])
+
+
+def test_pairwise_spearman_builds_symmetric_matrix() -> None:
+    rows = [[1, 2, 3], [1, 2, 3], [3, 2, 1], [2, 2, 2]]
+    assert pairwise_spearman(rows) == [
+        [1.0, pytest.approx(1.0), pytest.approx(-1.0), None],
+        [pytest.approx(1.0), 1.0, pytest.approx(-1.0), None],
+        [pytest.approx(-1.0), pytest.approx(-1.0), 1.0, None],
+        [None, None, None, None],
+    ]
+
+
+def test_pairwise_spearman_of_no_rows_is_empty() -> None:
+    assert pairwise_spearman([]) == []
+
+
+# --------------------------------------------------------------------------- spread, closeness
+
+
+def test_rank_spread_reports_sample_sd_min_and_max_in_slug_order() -> None:
+    rankings = [{"a": 1, "b": 2}, {"a": 3, "b": 2}, {"a": 2, "b": 2}]
+    assert rank_spread(rankings, ["b", "a", "c"]) == [
+        RankSpread("b", 0.0, 2, 2),
+        RankSpread("a", 1.0, 1, 3),
+        RankSpread("c", None, None, None),
+    ]
+
+
+def test_rank_spread_has_no_sd_for_one_rater() -> None:
+    assert rank_spread([{"a": 4}], ["a"]) == [RankSpread("a", None, 4, 4)]
+
+
+def test_most_disputed_orders_by_sd_then_range_then_position() -> None:
+    spreads = [
+        RankSpread("a", 1.0, 2, 4),
+        RankSpread("b", 1.0, 1, 4),
+        RankSpread("c", 1.0, 5, 8),
+        RankSpread("d", 2.0, 1, 5),
+        RankSpread("e", None, 3, 3),
+    ]
+    positions = {"a": 1, "b": 3, "c": 2, "d": 4, "e": 5}
+    assert [s.slug for s in most_disputed(spreads, positions)] == ["d", "c", "b"]
+    assert [s.slug for s in most_disputed(spreads, positions, k=10)] == ["d", "c", "b", "a"]
+
+
+def test_closeness_to_reference_per_rater_in_input_order() -> None:
+    reference = {"a": 1.0, "b": 2.5, "c": 2.0}
+    rankings = [{"a": 1, "b": 3, "c": 2}, {"a": 3, "b": 1, "c": 2}, {"a": 1}]
+    result = closeness_to(rankings, reference)
+    assert result[0].coefficient == pytest.approx(1.0)
+    assert result[1].coefficient == pytest.approx(-1.0)
+    assert result[2] == Correlation(None, None)
+    assert len(result) == 3
+
+
+# --------------------------------------------------------------------------- survey summaries
+
+
+def test_rank_summaries_compute_ci_by_hand() -> None:
+    summaries = rank_summaries({"a": {1: 2, 3: 2}, "b": {2: 1}, "c": {}, "d": {4: 5}})
+    # a: ranks 1,1,3,3 -> mean 2, sd sqrt(4/3), margin 1.96 * sd / 2.
+    sd = math.sqrt(4 / 3)
+    margin = 1.96 * sd / 2
+    a = summaries["a"]
+    assert (a.n, a.mean) == (4, 2.0)
+    assert a.sd == pytest.approx(sd)
+    assert a.margin == pytest.approx(margin)
+    assert a.ci95_low == pytest.approx(2 - margin)
+    assert a.ci95_high == pytest.approx(2 + margin)
+    assert summaries["b"] == RankSummary("b", 1, 2.0, None, None, None, None)
+    assert summaries["c"] == RankSummary("c", 0, None, None, None, None, None)
+    assert summaries["d"] == RankSummary("d", 5, 4.0, 0.0, 4.0, 4.0, 0.0)
+
+
+def _summary(sd: float | None) -> RankSummary:
+    """A summary carrying only an sd, for sample-size checks."""
+    return RankSummary("x", 10, 5.0, sd, None, None, None)
+
+
+def test_n_for_margin_takes_the_worst_pillar() -> None:
+    # (1.96 * 1 / 0.5)^2 = 15.37 -> 16; (1.96 * 2 / 0.5)^2 = 61.47 -> 62.
+    assert n_for_margin([_summary(1.0), _summary(2.0), _summary(None)]) == 62
+    assert n_for_margin([_summary(1.0)]) == 16
+
+
+def test_n_for_margin_does_not_round_up_float_noise() -> None:
+    # (1.96 * 2.5 / 0.49)^2 is exactly 100 but evaluates to 100.00000000000004.
+    assert n_for_margin([_summary(2.5)], margin=0.49) == 100
+
+
+def test_n_for_margin_is_unknown_without_any_sd() -> None:
+    assert n_for_margin([_summary(None)]) is None
+    assert n_for_margin([]) is None
+
+
+def test_n_for_margin_asks_at_least_two_answers_when_nobody_disagrees() -> None:
+    assert n_for_margin([_summary(0.0)]) == 2
+
+
+def test_mean_of_and_share_at_least_from_tally() -> None:
+    tally = {1: 1, 4: 2, 5: 1}
+    assert mean_of(tally) == 3.5
+    assert share_at_least(tally, 4) == 0.75
+    assert share_at_least(tally, 6) == 0.0
+    assert mean_of({}) is None
+    assert mean_of({3: 0}) is None
+    assert share_at_least({}, 4) is None
+
+
+def test_nps_subtracts_detractor_share_from_promoter_share() -> None:
+    tally = {10: 3, 9: 2, 8: 2, 7: 1, 6: 1, 0: 1}  # 5 promoters, 3 passives, 2 detractors
+    assert nps(tally) == 30.0
+    assert nps({0: 4}) == -100.0
+    assert nps({9: 1}) == 100.0
+    assert nps({}) is None
+
+
+def test_nps_rejects_scores_outside_zero_to_ten() -> None:
+    with pytest.raises(ValueError, match="0-10 scale"):
+        nps({11: 1})
+
+
+def test_csat_is_share_of_four_and_five() -> None:
+    assert csat({5: 2, 4: 1, 3: 1, 1: 1}) == 60.0
+    assert csat({}) is None
+    with pytest.raises(ValueError, match="1-5 scale"):
+        csat({0: 1})
+
+
+def test_negative_counts_are_rejected() -> None:
+    with pytest.raises(ValueError, match="negative count"):
+        mean_of({3: -1})
+
+
+# --------------------------------------------------------------------------- team vs customers
+
+
+def test_rank_gaps_in_customer_order_with_ci_check() -> None:
+    team = [
+        ConsensusEntry("a", 1.5, 3, 1),
+        ConsensusEntry("b", 2.0, 1, 2),
+        ConsensusEntry("c", None, 0, 3),
+    ]
+    customers = [
+        ConsensusEntry("b", 1.2, 8, 1),
+        ConsensusEntry("c", 2.1, 1, 2),
+        ConsensusEntry("a", 2.6, 1, 3),
+    ]
+    summaries = {
+        "a": RankSummary("a", 10, 2.6, 1.0, 2.0, 3.2, 0.6),
+        "b": RankSummary("b", 10, 1.2, 1.0, 0.6, 2.0, 0.6),
+        "c": RankSummary("c", 10, 2.1, 1.0, 1.5, 2.7, 0.6),
+    }
+    gaps = rank_gaps(team, customers, summaries)
+    assert [gap.slug for gap in gaps] == ["b", "c", "a"]
+    b, c, a = gaps
+    assert (b.team_rank, b.customer_rank, b.rank_gap) == (2, 1, 1)
+    assert b.outside_ci is False  # 2.0 sits exactly on the upper bound
+    assert c.outside_ci is None  # no team mean
+    assert (a.rank_gap, a.team_mean_rank, a.outside_ci) == (-2, 1.5, True)
+
+
+def test_rank_gaps_without_ci_are_unknown() -> None:
+    team = [ConsensusEntry("a", 1.0, 1, 1)]
+    customers = [ConsensusEntry("a", 1.0, 1, 1)]
+    no_ci = {"a": RankSummary("a", 1, 1.0, None, None, None, None)}
+    assert rank_gaps(team, customers, no_ci)[0].outside_ci is None
+    assert rank_gaps(team, customers, {})[0].outside_ci is None
+
+
+def test_importance_from_mean_rank_flips_the_scale() -> None:
+    assert importance_from_mean_rank(1.0, 10) == 10.0
+    assert importance_from_mean_rank(10.0, 10) == 1.0
+    assert importance_from_mean_rank(2.5, 4) == 2.5
+
+
+def test_ipa_reaches_every_quadrant_and_counts_the_cut_as_high() -> None:
+    importance = {"a": 4.0, "b": 4.0, "c": 2.0, "d": 2.0, "e": 3.0}
+    performance = {"a": 1.0, "b": 5.0, "c": 1.0, "d": 5.0, "e": 3.0}
+    ipa = importance_performance(importance, performance)
+    assert (ipa.importance_cut, ipa.performance_cut) == (3.0, 3.0)
+    quadrants = {point.slug: point.quadrant for point in ipa.points}
+    assert quadrants == {
+        "a": "concentrate_here",
+        "b": "keep_up_the_good_work",
+        "c": "low_priority",
+        "d": "possible_overkill",
+        "e": "keep_up_the_good_work",
+    }
+    assert set(quadrants.values()) == set(QUADRANTS)
+
+
+def test_ipa_treats_float_noise_at_the_cut_as_on_the_line() -> None:
+    # The mean of 0.1, 0.7, 1.3 evaluates to 0.7000000000000001, just above 0.7.
+    ipa = importance_performance({"a": 0.1, "b": 0.7, "c": 1.3}, {"a": 1, "b": 2, "c": 3})
+    assert ipa.importance_cut is not None
+    assert ipa.importance_cut > 0.7
+    assert [point.quadrant for point in ipa.points] == [
+        "low_priority",
+        "keep_up_the_good_work",
+        "keep_up_the_good_work",
+    ]
+
+
+def test_ipa_uses_only_slugs_known_on_both_axes() -> None:
+    ipa = importance_performance({"a": 1.0, "b": 3.0, "c": None, "d": 9.0}, {"a": 2.0, "b": 4.0})
+    assert [point.slug for point in ipa.points] == ["a", "b"]
+    assert (ipa.importance_cut, ipa.performance_cut) == (2.0, 3.0)
+
+
+def test_ipa_without_points_has_no_cuts() -> None:
+    assert importance_performance({"a": 1.0}, {"b": 2.0}) == importance_performance({}, {})
+    assert importance_performance({}, {}).importance_cut is None
+    assert importance_performance({}, {}).points == []
+
+
+def test_focus_pillars_are_the_customers_top_ranked() -> None:
+    entries = [
+        ConsensusEntry("b", 1.5, 2, 1),
+        ConsensusEntry("a", 2.0, 1, 2),
+        ConsensusEntry("c", 2.5, 0, 3),
+        ConsensusEntry("d", None, 0, 4),
+    ]
+    assert focus_pillars(entries, k=2) == ["b", "a"]
+    assert focus_pillars(entries) == ["b", "a", "c"]
+
+
+def test_perception_gap_is_team_minus_customers() -> None:
+    assert perception_gap(4.0, 3.5) == 0.5
+    assert perception_gap(None, 3.5) is None
+    assert perception_gap(4.0, None) is None
+
+
+def test_generation_differences_rank_largest_spread_first() -> None:
+    by_generation = {
+        "boomers": [
+            ConsensusEntry("a", 1.0, 2, 1),
+            ConsensusEntry("b", 2.0, 1, 2),
+            ConsensusEntry("c", 3.0, 0, 3),
+            ConsensusEntry("d", 4.0, 0, 4),
+        ],
+        "gen_z": [
+            ConsensusEntry("c", 1.0, 2, 1),
+            ConsensusEntry("b", 2.5, 0, 2),
+            ConsensusEntry("a", 3.0, 1, 3),
+            ConsensusEntry("d", None, 0, 4),
+        ],
+        "millennials": [ConsensusEntry("a", 2.0, 1, 1)],
+    }
+    # a: 3-1 = 2, c: 3-1 = 2 (tie, a seen first), b: 0.5, d: only one generation.
+    assert generation_differences(by_generation) == [("a", 2.0), ("c", 2.0), ("b", 0.5)]
+    assert generation_differences(by_generation, k=1) == [("a", 2.0)]
+
+
+def test_generation_differences_need_two_generations() -> None:
+    assert generation_differences({"boomers": [ConsensusEntry("a", 1.0, 1, 1)]}) == []
+    assert generation_differences({}) == []
+
+
+# --------------------------------------------------------------------------- properties
+
+SLUGS = [f"pillar-{index}" for index in range(10)]
+relaxed = settings(deadline=None)
+
+
+@st.composite
+def score_matrices(draw: st.DrawFn, min_raters: int = 1, min_items: int = 1) -> list[list[int]]:
+    """Raters x items scores from a small range, so ties are common."""
+    raters = draw(st.integers(min_raters, 6))
+    items = draw(st.integers(min_items, 8))
+    row = st.lists(st.integers(0, 4), min_size=items, max_size=items)
+    return draw(st.lists(row, min_size=raters, max_size=raters))
+
+
+@st.composite
+def permutation_matrices(
+    draw: st.DrawFn, min_raters: int = 1, min_items: int = 1
+) -> list[list[int]]:
+    """Raters x items strict rankings 1..n."""
+    raters = draw(st.integers(min_raters, 6))
+    items = draw(st.integers(min_items, 10))
+    ranks = list(range(1, items + 1))
+    return draw(st.lists(st.permutations(ranks), min_size=raters, max_size=raters))
+
+
+def _as_rankings(rows: list[list[int]]) -> list[dict[str, int]]:
+    """Rows of ranks as slug -> rank mappings."""
+    return [dict(zip(SLUGS, row, strict=False)) for row in rows]
+
+
+@relaxed
+@given(st.lists(st.integers(-3, 3), max_size=12))
+def test_mid_ranks_keep_order_and_sum(values: list[int]) -> None:
+    ranks = mid_ranks(values)
+    assert sum(ranks) == len(values) * (len(values) + 1) / 2
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            assert (a < b) == (ranks[i] < ranks[j])
+
+
+@relaxed
+@given(score_matrices(), st.booleans())
+def test_w_stays_within_zero_and_one_for_scores_with_ties(
+    rows: list[list[int]], correct_ties: bool
+) -> None:
+    result = kendall_w(rows, correct_ties=correct_ties)
+    all_tied = all(len(set(row)) == 1 for row in rows)
+    computable = len(rows) >= 2 and len(rows[0]) >= 2 and not (correct_ties and all_tied)
+    assert result.enough == computable
+    if result.w is not None:
+        assert 0.0 <= result.w <= 1.0
+        assert result.p_value is not None
+        assert 0.0 <= result.p_value <= 1.0
+
+
+@relaxed
+@given(permutation_matrices(min_raters=2, min_items=2))
+def test_w_stays_within_zero_and_one_for_strict_rankings(rows: list[list[int]]) -> None:
+    result = kendall_w(rows)
+    assert result.w is not None
+    assert 0.0 <= result.w <= 1.0
+
+
+@relaxed
+@given(
+    st.lists(st.integers(0, 4), min_size=2, max_size=8),
+    st.integers(2, 6),
+)
+def test_w_is_one_when_all_raters_agree(row: list[int], raters: int) -> None:
+    assume(len(set(row)) >= 2)
+    result = kendall_w([row] * raters, correct_ties=True)
+    assert result.w == pytest.approx(1.0)
+    assert result.chi_square == pytest.approx(raters * (len(row) - 1))
+
+
+@relaxed
+@given(score_matrices(min_raters=2, min_items=2), st.randoms(use_true_random=False))
+def test_w_is_unchanged_when_items_are_relabelled(rows: list[list[int]], rnd: Any) -> None:
+    order = list(range(len(rows[0])))
+    rnd.shuffle(order)
+    permuted = [[row[index] for index in order] for row in rows]
+    for correct_ties in (True, False):
+        assert kendall_w(permuted, correct_ties=correct_ties) == kendall_w(
+            rows, correct_ties=correct_ties
+        )
+
+
+@relaxed
+@given(score_matrices(min_raters=2, min_items=2), st.randoms(use_true_random=False))
+def test_w_is_unchanged_when_raters_are_reordered(rows: list[list[int]], rnd: Any) -> None:
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    assert kendall_w(shuffled) == kendall_w(rows)
+
+
+@relaxed
+@given(permutation_matrices())
+def test_w_from_tally_equals_w_from_rows(rows: list[list[int]]) -> None:
+    from_tally = kendall_w_from_tally(tally_rankings(_as_rankings(rows)))
+    from_rows = kendall_w(rows)
+    assert from_tally == from_rows
+    if len(rows) >= 2 and len(rows[0]) >= 2:
+        assert from_tally.enough
+
+
+paired_lists = st.integers(0, 12).flatmap(
+    lambda size: st.tuples(
+        st.lists(st.integers(0, 5), min_size=size, max_size=size),
+        st.lists(st.integers(0, 5), min_size=size, max_size=size),
+    )
+)
+
+
+@relaxed
+@given(paired_lists)
+def test_rho_and_tau_stay_within_minus_one_and_one(pair: tuple[list[int], list[int]]) -> None:
+    x, y = pair
+    defined = len(x) >= 2 and len(set(x)) >= 2 and len(set(y)) >= 2
+    for result in (spearman(x, y), kendall_tau_b(x, y)):
+        assert (result.coefficient is not None) == defined
+        if result.coefficient is not None:
+            assert -1.0 <= result.coefficient <= 1.0
+        if result.p_value is not None:
+            assert 0.0 <= result.p_value <= 1.0
+            assert len(x) >= 3
+
+
+@relaxed
+@given(paired_lists)
+def test_spearman_is_symmetric(pair: tuple[list[int], list[int]]) -> None:
+    x, y = pair
+    forward, backward = spearman(x, y), spearman(y, x)
+    assert forward.coefficient == pytest.approx(backward.coefficient)
+    assert forward.p_value == pytest.approx(backward.p_value)
+
+
+@relaxed
+@given(permutation_matrices(min_items=1), st.randoms(use_true_random=False))
+def test_consensus_is_unchanged_when_rankings_are_shuffled(rows: list[list[int]], rnd: Any) -> None:
+    rankings = _as_rankings(rows)
+    positions = {slug: index for index, slug in enumerate(SLUGS, start=1)}
+    shuffled = list(rankings)
+    rnd.shuffle(shuffled)
+    original = consensus(tally_rankings(rankings), positions)
+    assert consensus(tally_rankings(shuffled), positions) == original
+    assert sorted(entry.consensus_rank for entry in original) == list(range(1, len(SLUGS) + 1))
+
+
+@relaxed
+@given(score_matrices())
+def test_pairwise_spearman_is_symmetric_and_bounded(rows: list[list[int]]) -> None:
+    matrix = pairwise_spearman(rows)
+    assert len(matrix) == len(rows)
+    for i, row in enumerate(matrix):
+        assert row[i] == (1.0 if len(set(rows[i])) >= 2 else None)
+        for j, value in enumerate(row):
+            assert value == matrix[j][i]
+            if value is not None:
+                assert -1.0 <= value <= 1.0
+
+
+@relaxed
+@given(st.dictionaries(st.integers(0, 10), st.integers(0, 50)))
+def test_nps_stays_within_minus_and_plus_hundred(tally: dict[int, int]) -> None:
+    score = nps(tally)
+    assert (score is None) == (sum(tally.values()) == 0)
+    if score is not None:
+        assert -100.0 <= score <= 100.0
+
+
+@relaxed
+@given(st.dictionaries(st.integers(1, 10), st.integers(0, 30), min_size=1))
+def test_ci_contains_mean(counts: dict[int, int]) -> None:
+    summary = rank_summaries({"a": counts})["a"]
+    n = sum(counts.values())
+    assert summary.n == n
+    assert (summary.margin is not None) == (n >= 2)
+    if summary.margin is not None:
+        assert summary.mean is not None
+        assert summary.ci95_low is not None
+        assert summary.ci95_high is not None
+        assert summary.margin >= 0.0
+        assert summary.ci95_low <= summary.mean <= summary.ci95_high
