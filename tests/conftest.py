@@ -1,6 +1,8 @@
+import importlib
 import itertools
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from assessments import services
@@ -12,6 +14,15 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _pillars_after_flush(request):
+    """Transactional tests flush the tables after each test; put the seeded pillars back."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        seed = importlib.import_module("assessments.migrations.0002_seed_pillars").seed
+        seed(apps, None)
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):

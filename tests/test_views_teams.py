@@ -206,9 +206,7 @@ def test_the_last_lead_cannot_be_removed_or_demoted(client, team, lead):
 def test_lead_promotes_a_member_who_can_then_demote_the_first_lead(client, team, lead, member):
     client.force_login(lead)
     membership = Membership.objects.get(team=team, user=member)
-    client.post(
-        reverse("assessments:member_role", args=[team.pk, membership.pk]), {"role": "lead"}
-    )
+    client.post(reverse("assessments:member_role", args=[team.pk, membership.pk]), {"role": "lead"})
     membership.refresh_from_db()
     assert membership.role == Role.LEAD
     client.force_login(member)
