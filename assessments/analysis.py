@@ -229,6 +229,15 @@ def agreement_reading(value: float | None) -> str:
     return next((label for limit, label in _READINGS if value < limit), "very_strong")
 
 
+def correlation_reading(value: float | None) -> str:
+    """Verbal label for a correlation: small negatives are no relation, not opposition."""
+    if value is None or math.isnan(value):
+        return "unknown"
+    if value <= -0.3:
+        return "opposite"
+    return agreement_reading(max(value, 0.0))
+
+
 # --------------------------------------------------------------------------- correlations
 
 

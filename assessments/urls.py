@@ -24,4 +24,6 @@ urlpatterns = [
     path("rounds/<int:pk>/state/", rounds.round_set_open, name="round_set_open"),
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
     path("rounds/<int:pk>/scorecard/result/", rounds.scorecard_result, name="scorecard_result"),
+    path("rounds/<int:pk>/comparison/", rounds.comparison, name="comparison"),
+    path("rounds/<int:pk>/report.json", rounds.report_json, name="report_json"),
 ]

@@ -19,7 +19,9 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _pillars_after_flush(request):
     """Transactional tests flush the tables after each test; put the seeded pillars back."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         seed = importlib.import_module("assessments.migrations.0002_seed_pillars").seed
         seed(apps, None)

@@ -24,6 +24,7 @@ from assessments.analysis import (
     agreement_reading,
     closeness_to,
     consensus,
+    correlation_reading,
     csat,
     focus_pillars,
     generation_differences,
@@ -788,3 +789,22 @@ def test_ci_contains_mean(counts: dict[int, int]) -> None:
         assert summary.ci95_high is not None
         assert summary.margin >= 0.0
         assert summary.ci95_low <= summary.mean <= summary.ci95_high
+
+
+@pytest.mark.parametrize(
+    "value, label",
+    [
+        (None, "unknown"),
+        (-0.9, "opposite"),
+        (-0.3, "opposite"),
+        (-0.29, "none"),
+        (-0.05, "none"),
+        (0.05, "none"),
+        (0.2, "weak"),
+        (0.45, "moderate"),
+        (0.6, "strong"),
+        (0.95, "very_strong"),
+    ],
+)
+def test_correlation_reading_treats_small_negatives_as_no_relation(value, label):
+    assert correlation_reading(value) == label

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import services
 from ..forms import AssessmentForm, ScorecardForm
 from ..models import Membership, PillarScore, score_band
-from ..reporting import team_scores
+from ..reporting import colleague_comparison, load_round, report_document, team_scores
 from .access import assessment_for, team_for
 
 
@@ -36,8 +36,8 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
-    scores = team_scores(assessment)
-    submitted_ids = {s.user_id for s in scores.scorecards}
+    scores = team_scores(load_round(assessment))
+    submitted_ids = {card.user_id for card in scores.cards}
     members = list(
         Membership.objects.filter(team_id=assessment.team_id)
         .select_related("user")
@@ -51,9 +51,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "members": [(m, m.user_id in submitted_ids) for m in members],
             "submitted_count": len(submitted_ids),
-            "my_scorecard": next(
-                (s for s in scores.scorecards if s.user_id == request.user.pk), None
-            ),
+            "my_scorecard": scores.card_of(request.user.pk),
         },
     )
 
@@ -115,22 +113,18 @@ def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def scorecard_result(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
-    scores = team_scores(assessment)
-    mine = next((s for s in scores.scorecards if s.user_id == request.user.pk), None)
+    scores = team_scores(load_round(assessment))
+    mine = scores.card_of(request.user.pk)
     if mine is None:
         messages.info(request, _("You have not filled in your scorecard for this round yet."))
         return redirect("assessments:scorecard", pk=assessment.pk)
-    my_answers = {
-        a.pillar_id: a
-        for a in PillarScore.objects.filter(scorecard=mine).only("pillar_id", "score", "rank")
-    }
-    team_means = scores.mean_by_pillar()
+    team_means = scores.mean_by_slug()
     rows = [
         {
             "pillar": pillar,
-            "score": my_answers[pillar.pk].score if pillar.pk in my_answers else None,
-            "rank": my_answers[pillar.pk].rank if pillar.pk in my_answers else None,
-            "team_mean": team_means.get(pillar.pk),
+            "score": mine.scores.get(pillar.slug),
+            "rank": mine.ranks.get(pillar.slug),
+            "team_mean": team_means.get(pillar.slug),
         }
         for pillar in scores.pillars
     ]
@@ -143,7 +137,26 @@ def scorecard_result(request: HttpRequest, pk: int) -> HttpResponse:
             "max_total": scores.max_total,
             "band": score_band(mine.total, len(scores.pillars)),
             "team_mean": scores.total_mean,
-            "submitted_count": len(scores.scorecards),
+            "submitted_count": len(scores.cards),
             "rows": rows,
         },
     )
+
+
+@login_required
+@require_GET
+def comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk)
+    result = colleague_comparison(load_round(assessment))
+    return render(
+        request,
+        "assessments/comparison.html",
+        {"assessment": assessment, "result": result},
+    )
+
+
+@login_required
+@require_GET
+def report_json(request: HttpRequest, pk: int) -> JsonResponse:
+    assessment = assessment_for(request, pk)
+    return JsonResponse(report_document(assessment), json_dumps_params={"indent": 2})

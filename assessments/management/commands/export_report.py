@@ -1,0 +1,24 @@
+"""Print a round's report for BI tools: ``manage.py export_report <id> --format json``."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Assessment
+from assessments.reporting import report_document
+
+
+class Command(BaseCommand):
+    help = "Print the report of one assessment round (same document as /rounds/<id>/report.json)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--compact", action="store_true", help="No indentation.")
+
+    def handle(self, *args, assessment_id: int, compact: bool, **options):
+        assessment = Assessment.objects.select_related("team").filter(pk=assessment_id).first()
+        if assessment is None:
+            raise CommandError(f"No assessment round with id {assessment_id}.")
+        document = report_document(assessment)
+        self.stdout.write(json.dumps(document, indent=None if compact else 2))

@@ -1,0 +1,55 @@
+"""Formatting for report numbers and colour scales."""
+
+from django import template
+
+register = template.Library()
+
+
+def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+
+
+WHITE = (255, 255, 255)
+BLUE = (31, 78, 121)
+RED = (176, 42, 55)
+
+
+@register.filter
+def heat_style(value: float | None) -> str:
+    """Inline style for a correlation cell: blue for agreement, red for opposition."""
+    if value is None:
+        return "background:#f1f3f5;color:#495057"
+    strength = min(1.0, abs(value))
+    r, g, b = _mix(WHITE, BLUE if value >= 0 else RED, strength)
+    # Dark text on light cells, white on dark ones keeps contrast above 4.5:1.
+    text = "#fff" if strength > 0.55 else "#212529"
+    return f"background:rgb({r},{g},{b});color:{text}"
+
+
+@register.filter
+def signed(value: float | None, digits: int = 2) -> str:
+    """A number with an explicit sign (−0.42, +0.42), or an em dash when missing."""
+    if value is None:
+        return "—"
+    text = f"{abs(value):.{digits}f}"
+    if round(value, digits) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+@register.filter
+def pvalue(value: float | None) -> str:
+    """p-values the way papers print them."""
+    if value is None:
+        return "—"
+    if value < 0.001:
+        return "< 0.001"
+    return f"{value:.3f}"
+
+
+@register.filter
+def percent_width(value: float | None, maximum: float = 1.0) -> str:
+    """A CSS width percentage for a bar, clamped to 0–100."""
+    if value is None or maximum == 0:
+        return "0"
+    return f"{max(0.0, min(100.0, value / maximum * 100)):.1f}"
