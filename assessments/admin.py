@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Assessment,
     AssessmentPillar,
+    CustomerAnswer,
+    CustomerResponse,
+    CustomerSurvey,
     Membership,
     Pillar,
     PillarScore,
@@ -170,3 +173,63 @@ class ScorecardAdmin(admin.ModelAdmin):
     @admin.display(description=_("total"), ordering="_total")
     def total(self, obj) -> int | None:
         return obj._total
+
+
+@admin.register(CustomerSurvey)
+class CustomerSurveyAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "team", "is_open", "response_count", "target_size", "created_at"]
+    list_filter = ["is_open"]
+    list_select_related = ["assessment__team"]
+    search_fields = ["assessment__title", "assessment__team__name"]
+    readonly_fields = ["token", "created_at"]
+    autocomplete_fields = ["assessment"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_responses=Count("responses"))
+
+    @admin.display(description=_("team"), ordering="assessment__team__name")
+    def team(self, obj) -> str:
+        return obj.assessment.team.name
+
+    @admin.display(description=_("responses"), ordering="_responses")
+    def response_count(self, obj) -> int:
+        return obj._responses
+
+
+class CustomerAnswerInline(admin.TabularInline):
+    model = CustomerAnswer
+    extra = 0
+    fields = ["pillar", "rank", "experience", "expectation"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CustomerResponse)
+class CustomerResponseAdmin(admin.ModelAdmin):
+    """Read mostly: answers are evidence; changing them would bypass the survey's tallies."""
+
+    list_display = ["pk", "survey", "submitted_at", "source", "generation", "nps", "external_id"]
+    list_filter = ["source", "generation", "survey"]
+    list_select_related = ["survey__assessment__team"]
+    search_fields = ["external_id", "survey__assessment__title"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "survey",
+        "submitted_at",
+        "source",
+        "generation",
+        "nps",
+        "external_id",
+    ]
+    exclude = ["form_nonce"]
+    inlines = [CustomerAnswerInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting would leave the survey's running tallies wrong.
+        return False

@@ -7,10 +7,18 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import SCORE_LABELS, Assessment, Pillar, Team
-from .services import Answer
+from .models import (
+    SCORE_LABELS,
+    Assessment,
+    CustomerSurvey,
+    Generation,
+    Pillar,
+    Team,
+)
+from .services import Answer, NewResponse
 
 _ANSWER_KEY = re.compile(r"^(score|rank|note)_(\d+)$")
+_SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_(\d+)$")
 
 
 class SignupForm(UserCreationForm):
@@ -167,3 +175,179 @@ class ScorecardForm(forms.Form):
             )
             for pillar in self.pillars
         ]
+
+
+class SurveySettingsForm(forms.ModelForm):
+    class Meta:
+        model = CustomerSurvey
+        fields = [
+            "target_size",
+            "intro",
+            "ask_experience",
+            "ask_expectation",
+            "ask_generation",
+            "ask_nps",
+        ]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_target_size(self) -> int:
+        value = self.cleaned_data["target_size"]
+        if value < 1:
+            raise forms.ValidationError(_("The target must be at least 1 response."))
+        if value > 1_000_000:
+            raise forms.ValidationError(_("The target must be at most 1,000,000 responses."))
+        return value
+
+
+EXPERIENCE_CHOICES = [
+    (1, gettext_lazy("1 — Poor")),
+    (2, gettext_lazy("2 — Fair")),
+    (3, gettext_lazy("3 — Good")),
+    (4, gettext_lazy("4 — Very good")),
+    (5, gettext_lazy("5 — Excellent")),
+]
+
+
+class CustomerSurveyForm(forms.Form):
+    """The public survey: rank the pillars in customer wording, then the optional questions."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, survey: CustomerSurvey, pillars: list[Pillar], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.pillars = pillars
+        n = len(pillars)
+        rank_choices = [("", "—")] + [(i, str(i)) for i in range(1, n + 1)]
+        for pillar in pillars:
+            self.fields[f"rank_{pillar.pk}"] = forms.TypedChoiceField(
+                label=_("Rank of %(pillar)s") % {"pillar": pillar.customer_label},
+                choices=rank_choices,
+                coerce=int,
+                error_messages={
+                    "required": _("Give this a place from 1 to %(n)d.") % {"n": n},
+                    "invalid_choice": _("Places go from 1 to %(n)d.") % {"n": n},
+                },
+            )
+            if survey.ask_experience:
+                self.fields[f"experience_{pillar.pk}"] = self._rating(
+                    _("How well do we do on: %(pillar)s") % {"pillar": pillar.customer_label}
+                )
+            if survey.ask_expectation:
+                self.fields[f"expectation_{pillar.pk}"] = self._rating(
+                    _("What did you expect on: %(pillar)s") % {"pillar": pillar.customer_label}
+                )
+        if survey.ask_generation:
+            self.fields["generation"] = forms.ChoiceField(
+                label=_("Your generation"),
+                choices=Generation.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if survey.ask_nps:
+            self.fields["nps"] = forms.TypedChoiceField(
+                label=_("How likely are you to recommend us to a friend or colleague?"),
+                choices=[(i, str(i)) for i in range(11)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+
+    @staticmethod
+    def _rating(label: str) -> forms.TypedChoiceField:
+        return forms.TypedChoiceField(
+            label=label,
+            choices=EXPERIENCE_CHOICES,
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+        )
+
+    def ranking_rows(self) -> list[dict]:
+        rows = [
+            {
+                "pillar": pillar,
+                "label": pillar.customer_label,
+                "hint": pillar.customer_question,
+                "rank": self[f"rank_{pillar.pk}"],
+            }
+            for pillar in self.pillars
+        ]
+        if self.is_bound:
+            # Keep the customer's own order when the page comes back with an error.
+            def key(row):
+                try:
+                    return (0, int(row["rank"].value()))
+                except (TypeError, ValueError):
+                    return (1, 0)
+
+            rows.sort(key=key)
+        return rows
+
+    def rating_rows(self, kind: str) -> list[dict]:
+        return [
+            {"pillar": pillar, "field": self[f"{kind}_{pillar.pk}"]}
+            for pillar in self.pillars
+            if f"{kind}_{pillar.pk}" in self.fields
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        known = {pillar.pk for pillar in self.pillars}
+        foreign = {
+            int(match.group(2))
+            for key in self.data
+            if (match := _SURVEY_KEY.match(key)) and int(match.group(2)) not in known
+        }
+        if foreign:
+            raise forms.ValidationError(
+                _("The form contained something that is not part of this survey. Please reload.")
+            )
+        by_rank = defaultdict(list)
+        for pillar in self.pillars:
+            rank = cleaned.get(f"rank_{pillar.pk}")
+            if rank is not None:
+                by_rank[rank].append(pillar)
+        for rank, holders in by_rank.items():
+            if len(holders) > 1:
+                names = ", ".join(p.customer_label for p in holders)
+                for pillar in holders:
+                    self.add_error(
+                        f"rank_{pillar.pk}",
+                        _("Place %(rank)d is given more than once: %(names)s.")
+                        % {"rank": rank, "names": names},
+                    )
+        return cleaned
+
+    def new_response(self, *, form_nonce: str) -> NewResponse:
+        data = self.cleaned_data
+
+        def ratings(kind: str) -> dict[int, int]:
+            return {
+                p.pk: data[f"{kind}_{p.pk}"]
+                for p in self.pillars
+                if data.get(f"{kind}_{p.pk}") is not None
+            }
+
+        return NewResponse(
+            ranks={p.pk: data[f"rank_{p.pk}"] for p in self.pillars},
+            experience=ratings("experience"),
+            expectation=ratings("expectation"),
+            generation=data.get("generation") or "",
+            nps=data.get("nps"),
+            form_nonce=form_nonce,
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV or Excel file"),
+        help_text=gettext_lazy("One row per respondent, one column per pillar with its rank."),
+    )
+    skip_bad_rows = forms.BooleanField(
+        label=gettext_lazy("Skip bad rows and import the rest"),
+        required=False,
+        help_text=gettext_lazy("Otherwise a file with any bad row imports nothing."),
+    )

@@ -280,3 +280,200 @@ class PillarScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pillar}: {self.score} (rank {self.rank})"
+
+
+# ----------------------------------------------------------------------------- customer survey
+
+
+class Generation(models.TextChoices):
+    GEN_Z = "gen-z", _("Gen Z (born 1997–2012)")
+    MILLENNIALS = "millennials", _("Millennials (born 1981–1996)")
+    GEN_X = "gen-x", _("Gen X (born 1965–1980)")
+    BABY_BOOMERS = "baby-boomers", _("Baby Boomers (born 1946–1964)")
+    SILENT = "silent", _("Silent generation (born 1928–1945)")
+    UNDISCLOSED = "prefer-not-to-say", _("Prefer not to say")
+
+
+# Short names, for imports ("Gen X", "Boomers") and chart labels.
+GENERATION_SHORT_NAMES = {
+    Generation.GEN_Z: _("Gen Z"),
+    Generation.MILLENNIALS: _("Millennials"),
+    Generation.GEN_X: _("Gen X"),
+    Generation.BABY_BOOMERS: _("Baby Boomers"),
+    Generation.SILENT: _("Silent generation"),
+    Generation.UNDISCLOSED: _("Prefer not to say"),
+}
+
+
+class ResponseSource(models.TextChoices):
+    WEB = "web", _("Web survey")
+    IMPORT = "import", _("Import")
+
+
+class CustomerSurveyQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CustomerSurveyQuerySet":
+        """Surveys of the rounds the user may see (see ``AssessmentQuerySet.for_user``)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(assessment__team__memberships__user=user).annotate(
+            viewer_role=F("assessment__team__memberships__role")
+        )
+
+
+class CustomerSurvey(models.Model):
+    """The public survey of one round: customers rank the round's pillars in their own words."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="survey")
+    is_open = models.BooleanField(_("open"), default=True)
+    token = models.CharField(_("public token"), max_length=64, unique=True, default=new_token)
+    target_size = models.PositiveIntegerField(
+        _("target number of responses"),
+        default=300,
+        help_text=_("A few hundred responses are needed before the result means much."),
+    )
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Shown to customers above the questions."),
+    )
+    ask_experience = models.BooleanField(
+        _("ask how well we do on each pillar (1–5)"), default=True
+    )
+    ask_expectation = models.BooleanField(
+        _("ask what they expected on each pillar (1–5)"), default=False
+    )
+    ask_generation = models.BooleanField(_("ask for their generation"), default=True)
+    ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = CustomerSurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer survey")
+        verbose_name_plural = _("customer surveys")
+        constraints = [
+            models.CheckConstraint(condition=Q(target_size__gte=1), name="survey_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}"
+
+
+class CustomerResponse(models.Model):
+    survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="responses")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ResponseSource.choices, default=ResponseSource.WEB
+    )
+    generation = models.CharField(
+        _("generation"), max_length=20, choices=Generation.choices, blank=True
+    )
+    nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
+    external_id = models.CharField(
+        _("response id"), max_length=200, blank=True, help_text=_("Key of an imported response.")
+    )
+    form_nonce = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("customer response")
+        verbose_name_plural = _("customer responses")
+        constraints = [
+            models.CheckConstraint(condition=Q(nps__gte=0, nps__lte=10), name="response_nps_0_10"),
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in ResponseSource]),
+                name="response_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(generation="") | Q(generation__in=[g.value for g in Generation]),
+                name="response_generation_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "external_id"],
+                condition=~Q(external_id=""),
+                name="response_external_id_once",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "form_nonce"],
+                condition=~Q(form_nonce=""),
+                name="response_form_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "-submitted_at"], name="response_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class CustomerAnswer(models.Model):
+    response = models.ForeignKey(CustomerResponse, on_delete=models.CASCADE, related_name="answers")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="customer_answers")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    experience = models.PositiveSmallIntegerField(_("experience (1–5)"), null=True, blank=True)
+    expectation = models.PositiveSmallIntegerField(_("expectation (1–5)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["response", "rank"]
+        verbose_name = _("customer answer")
+        verbose_name_plural = _("customer answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rank__gte=1, rank__lte=MAX_PILLARS), name="answer_rank_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(experience__gte=SCORE_MIN, experience__lte=SCORE_MAX),
+                name="answer_experience_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(expectation__gte=SCORE_MIN, expectation__lte=SCORE_MAX),
+                name="answer_expectation_1_to_5",
+            ),
+            models.UniqueConstraint(fields=["response", "pillar"], name="answer_pillar_once"),
+            models.UniqueConstraint(fields=["response", "rank"], name="answer_rank_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pillar}: rank {self.rank}"
+
+
+class TallyMetric(models.TextChoices):
+    RANK = "rank", _("rank")
+    EXPERIENCE = "experience", _("experience")
+    EXPECTATION = "expectation", _("expectation")
+    NPS = "nps", _("NPS")
+    RESPONSES = "responses", _("responses")
+
+
+class SurveyTally(models.Model):
+    """Running counts per (survey, generation, pillar, metric, value), kept with every write.
+
+    Reports read these few hundred rows instead of scanning every response, so a report costs the
+    same at 300 responses as at 100,000. ``rebuild_tallies`` recomputes them from the answers.
+    """
+
+    survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="tallies")
+    generation = models.CharField(max_length=20, blank=True)
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, null=True, related_name="+")
+    metric = models.CharField(max_length=12, choices=TallyMetric.choices)
+    value = models.SmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("survey tally")
+        verbose_name_plural = _("survey tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "generation", "pillar", "metric", "value"],
+                condition=Q(pillar__isnull=False),
+                name="tally_pillar_key_once",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "generation", "metric", "value"],
+                condition=Q(pillar__isnull=True),
+                name="tally_key_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"

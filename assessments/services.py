@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
     Assessment,
     AssessmentPillar,
+    CustomerAnswer,
+    CustomerResponse,
+    CustomerSurvey,
     Membership,
     Pillar,
     PillarScore,
+    ResponseSource,
     Role,
     Scorecard,
+    SurveyTally,
+    TallyMetric,
     Team,
     new_token,
 )
@@ -140,3 +147,233 @@ def _save_scorecard(*, assessment: Assessment, user, answers: Sequence[Answer]) 
             for a in answers
         )
     return scorecard
+
+
+# ----------------------------------------------------------------------------- customer survey
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    """One customer's answers, already validated: ranks are a permutation of 1..n."""
+
+    ranks: dict[int, int]  # pillar id -> rank
+    experience: dict[int, int] = field(default_factory=dict)
+    expectation: dict[int, int] = field(default_factory=dict)
+    generation: str = ""
+    nps: int | None = None
+    external_id: str = ""
+    form_nonce: str = ""
+
+
+def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSurvey:
+    survey, _created = CustomerSurvey.objects.get_or_create(
+        assessment=assessment, defaults={"is_open": is_open}
+    )
+    return survey
+
+
+def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
+    survey.token = new_token()
+    survey.save(update_fields=["token"])
+    return survey
+
+
+TallyKey = tuple[str, int | None, str, int]  # generation, pillar id, metric, value
+
+
+def _tally_counts(responses: Iterable[NewResponse]) -> Counter[TallyKey]:
+    counts: Counter[TallyKey] = Counter()
+    for response in responses:
+        generation = response.generation
+        counts[(generation, None, TallyMetric.RESPONSES, 0)] += 1
+        if response.nps is not None:
+            counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
+        for pillar_id, rank in response.ranks.items():
+            counts[(generation, pillar_id, TallyMetric.RANK, rank)] += 1
+        for pillar_id, value in response.experience.items():
+            counts[(generation, pillar_id, TallyMetric.EXPERIENCE, value)] += 1
+        for pillar_id, value in response.expectation.items():
+            counts[(generation, pillar_id, TallyMetric.EXPECTATION, value)] += 1
+    return counts
+
+
+def _add_to_tallies(survey: CustomerSurvey, counts: Counter[TallyKey]) -> None:
+    """Add counts to the survey's tallies; the caller holds the survey row lock."""
+    existing = {
+        (t.generation, t.pillar_id, t.metric, t.value): t
+        for t in SurveyTally.objects.filter(survey=survey)
+    }
+    changed, new = [], []
+    for key, count in counts.items():
+        tally = existing.get(key)
+        if tally is None:
+            generation, pillar_id, metric, value = key
+            new.append(
+                SurveyTally(
+                    survey=survey,
+                    generation=generation,
+                    pillar_id=pillar_id,
+                    metric=metric,
+                    value=value,
+                    count=count,
+                )
+            )
+        else:
+            tally.count += count
+            changed.append(tally)
+    if changed:
+        SurveyTally.objects.bulk_update(changed, ["count"], batch_size=500)
+    if new:
+        SurveyTally.objects.bulk_create(new, batch_size=500)
+
+
+def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
+    n = len(survey_pillar_ids)
+    if set(response.ranks) != survey_pillar_ids:
+        raise RuleBroken(_("Every pillar of the survey needs exactly one rank."))
+    if sorted(response.ranks.values()) != list(range(1, n + 1)):
+        raise RuleBroken(_("Each rank from 1 to %(n)d must be used exactly once.") % {"n": n})
+    for ratings in (response.experience, response.expectation):
+        if set(ratings) - survey_pillar_ids or any(not 1 <= v <= 5 for v in ratings.values()):
+            raise RuleBroken(_("Ratings go from 1 to 5, for pillars of the survey only."))
+    if response.nps is not None and not 0 <= response.nps <= 10:
+        raise RuleBroken(_("The recommendation score goes from 0 to 10."))
+
+
+def record_responses(
+    *,
+    survey: CustomerSurvey,
+    responses: Sequence[NewResponse],
+    source: ResponseSource,
+) -> list[CustomerResponse]:
+    """Store customer responses with their answers and tallies, all or nothing, in bulk."""
+    pillar_ids = set(survey.assessment.pillar_links.values_list("pillar_id", flat=True))
+    for response in responses:
+        _check_response(pillar_ids, response)
+    now = timezone.now()
+    with transaction.atomic():
+        # One writer per survey at a time keeps the running tallies exact.
+        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+        created = CustomerResponse.objects.bulk_create(
+            [
+                CustomerResponse(
+                    survey=survey,
+                    submitted_at=now,
+                    source=source,
+                    generation=r.generation,
+                    nps=r.nps,
+                    external_id=r.external_id,
+                    form_nonce=r.form_nonce,
+                )
+                for r in responses
+            ],
+            batch_size=1000,
+        )
+        answers = []
+        for stored, response in zip(created, responses, strict=True):
+            for pillar_id, rank in response.ranks.items():
+                answers.append(
+                    CustomerAnswer(
+                        response_id=stored.pk,
+                        pillar_id=pillar_id,
+                        rank=rank,
+                        experience=response.experience.get(pillar_id),
+                        expectation=response.expectation.get(pillar_id),
+                    )
+                )
+        CustomerAnswer.objects.bulk_create(answers, batch_size=2000)
+        _add_to_tallies(survey, _tally_counts(responses))
+    return created
+
+
+def submit_web_response(*, survey: CustomerSurvey, response: NewResponse) -> bool:
+    """Store one response from the public page; False when this form was already submitted."""
+    if not survey.is_open:
+        raise RuleBroken(_("This survey is closed."))
+    if (
+        response.form_nonce
+        and CustomerResponse.objects.filter(survey=survey, form_nonce=response.form_nonce).exists()
+    ):
+        return False
+    try:
+        record_responses(survey=survey, responses=[response], source=ResponseSource.WEB)
+    except IntegrityError:
+        # A double click raced the first submission past the check above: one response is kept.
+        return False
+    return True
+
+
+def rebuild_tallies(*, survey: CustomerSurvey) -> int:
+    """Recompute the survey's tallies from its stored answers (a repair tool, not a hot path)."""
+    with transaction.atomic():
+        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+        SurveyTally.objects.filter(survey=survey).delete()
+        responses: dict[int, dict] = {}
+        for pk, generation, nps in CustomerResponse.objects.filter(survey=survey).values_list(
+            "pk", "generation", "nps"
+        ):
+            responses[pk] = {
+                "generation": generation,
+                "nps": nps,
+                "ranks": {},
+                "experience": {},
+                "expectation": {},
+            }
+        answers = CustomerAnswer.objects.filter(response__survey=survey).values_list(
+            "response_id", "pillar_id", "rank", "experience", "expectation"
+        )
+        for response_id, pillar_id, rank, experience, expectation in answers.iterator(2000):
+            data = responses[response_id]
+            data["ranks"][pillar_id] = rank
+            if experience is not None:
+                data["experience"][pillar_id] = experience
+            if expectation is not None:
+                data["expectation"][pillar_id] = expectation
+        counts = _tally_counts(NewResponse(**data) for data in responses.values())
+        _add_to_tallies(survey, counts)
+    return len(responses)
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: how many were written, which were already there, and the problems."""
+
+    result: object  # imports.ParseResult
+    created: int = 0
+    already_imported: list[tuple[int, str]] = field(default_factory=list)  # (line, response id)
+    written: bool = False
+
+
+def import_responses(*, survey: CustomerSurvey, result, skip_bad_rows: bool) -> ImportOutcome:
+    """Write parsed rows; any bad row stops the whole import unless ``skip_bad_rows``."""
+    outcome = ImportOutcome(result=result)
+    if result.file_errors or (result.errors and not skip_bad_rows):
+        return outcome
+    ids = [r.external_id for r in result.responses if r.external_id]
+    existing: set[str] = set()
+    for start in range(0, len(ids), 900):
+        existing.update(
+            CustomerResponse.objects.filter(
+                survey=survey, external_id__in=ids[start : start + 900]
+            ).values_list("external_id", flat=True)
+        )
+    fresh = []
+    for row in result.responses:
+        if row.external_id and row.external_id in existing:
+            outcome.already_imported.append((row.line, row.external_id))
+            continue
+        fresh.append(
+            NewResponse(
+                ranks=row.ranks,
+                experience=row.experience,
+                expectation=row.expectation,
+                generation=row.generation,
+                nps=row.nps,
+                external_id=row.external_id,
+            )
+        )
+    if fresh:
+        record_responses(survey=survey, responses=fresh, source=ResponseSource.IMPORT)
+    outcome.created = len(fresh)
+    outcome.written = bool(fresh)
+    return outcome

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, pages, rounds, teams
+from .views import accounts, pages, rounds, survey, teams
 
 app_name = "assessments"
 
@@ -26,4 +26,15 @@ urlpatterns = [
     path("rounds/<int:pk>/scorecard/result/", rounds.scorecard_result, name="scorecard_result"),
     path("rounds/<int:pk>/comparison/", rounds.comparison, name="comparison"),
     path("rounds/<int:pk>/report.json", rounds.report_json, name="report_json"),
+    path("rounds/<int:pk>/survey/", survey.survey_manage, name="survey"),
+    path("rounds/<int:pk>/survey/start/", survey.survey_start, name="survey_start"),
+    path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),
+    path("rounds/<int:pk>/survey/state/", survey.survey_set_open, name="survey_set_open"),
+    path("rounds/<int:pk>/survey/link/", survey.survey_regenerate_link, name="survey_link"),
+    path("rounds/<int:pk>/survey/import/", survey.survey_import, name="survey_import"),
+    path(
+        "rounds/<int:pk>/survey/import-template.<str:fmt>",
+        survey.survey_template,
+        name="survey_template",
+    ),
 ]

@@ -9,6 +9,7 @@ Environment variables:
     SECURE_HSTS_SECONDS   integer seconds
     EMAIL_BACKEND, DEFAULT_FROM_EMAIL   mail (console backend by default)
     CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (for the survey rate limit)
+    SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
 """
 
 import os
@@ -203,6 +204,22 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 CXP_TRUSTED_PROXY_HOPS = env_int("CXP_TRUSTED_PROXY_HOPS", 0)
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    raw = os.environ.get(name, default)
+    try:
+        count, seconds = (int(part) for part in raw.split("/"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 30/600 (got {raw!r}).") from exc
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(f"{name} needs positive numbers (got {raw!r}).")
+    return count, seconds
+
+
+# Survey submissions per client (IP) and survey: count/seconds. Kept in the cache, so per process
+# with the default local-memory cache.
+CXP_SURVEY_RATE_LIMIT = _rate("SURVEY_RATE_LIMIT", "30/600")
 
 LOGGING = {
     "version": 1,

@@ -87,5 +87,6 @@
     sync();
   }
 
+  document.documentElement.classList.add("js");
   document.querySelectorAll("[data-ranking]").forEach(init);
 })();

@@ -7,7 +7,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments import services
-from assessments.models import Assessment, Membership, Role, Team
+from assessments.models import (
+    Assessment,
+    CustomerSurvey,
+    Generation,
+    Membership,
+    ResponseSource,
+    Role,
+    Team,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 ADMIN = ("admin", "admin-pass-2026")
@@ -125,6 +133,82 @@ BASE_SCORES = {
 }
 
 
+CUSTOMER_COUNT = 300
+# What each generation values, most important first, and how many of the demo customers it has.
+GENERATION_PRIORITIES = {
+    Generation.GEN_Z: (
+        0.20,
+        ["digital-experiences", "friction", "brand-reputation", "content", "products-services"],
+    ),
+    Generation.MILLENNIALS: (
+        0.32,
+        ["friction", "products-services", "digital-experiences", "customer-service", "content"],
+    ),
+    Generation.GEN_X: (
+        0.25,
+        ["customer-service", "products-services", "friction", "communications", "representatives"],
+    ),
+    Generation.BABY_BOOMERS: (
+        0.17,
+        ["representatives", "customer-service", "products-services", "non-digital-experiences"],
+    ),
+    Generation.SILENT: (
+        0.03,
+        ["representatives", "non-digital-experiences", "communications", "customer-service"],
+    ),
+    Generation.UNDISCLOSED: (0.03, ["products-services", "customer-service", "friction"]),
+}
+# How customers experience the demo company per pillar (mean of 1–5), and what they expect.
+EXPERIENCE = {
+    "advertising": 3.4,
+    "content": 3.6,
+    "digital-experiences": 2.9,
+    "non-digital-experiences": 3.3,
+    "communications": 3.0,
+    "representatives": 3.7,
+    "products-services": 3.8,
+    "customer-service": 2.4,
+    "friction": 2.3,
+    "brand-reputation": 3.5,
+}
+
+
+def demo_responses(pillars: dict, rng: random.Random) -> list[services.NewResponse]:
+    """Plausible, noisy customer answers: generations differ in what they put first."""
+    generations = list(GENERATION_PRIORITIES)
+    weights = [GENERATION_PRIORITIES[g][0] for g in generations]
+    responses = []
+    for _ in range(CUSTOMER_COUNT):
+        generation = rng.choices(generations, weights)[0]
+        favourites = GENERATION_PRIORITIES[generation][1]
+        utility = {
+            slug: (len(favourites) - favourites.index(slug)) * 1.3 if slug in favourites else 0
+            for slug in pillars
+        }
+        order = sorted(pillars, key=lambda slug: -(utility[slug] + rng.gauss(0, 1.6)))
+        experience = {
+            pillars[slug].pk: min(5, max(1, round(rng.gauss(EXPERIENCE.get(slug, 3.2), 0.9))))
+            for slug in pillars
+            if rng.random() < 0.92
+        }
+        expectation = {
+            pillars[slug].pk: min(5, max(1, round(rng.gauss(4.1, 0.7))))
+            for slug in pillars
+            if rng.random() < 0.85
+        }
+        nps = min(10, max(0, round(rng.gauss(7.0, 2.1))))
+        responses.append(
+            services.NewResponse(
+                ranks={pillars[slug].pk: rank for rank, slug in enumerate(order, start=1)},
+                experience=experience,
+                expectation=expectation,
+                generation=generation.value,
+                nps=nps if rng.random() < 0.9 else None,
+            )
+        )
+    return responses
+
+
 class Command(BaseCommand):
     help = "Create demo data (safe to re-run: what exists is left as it is)."
 
@@ -179,8 +263,24 @@ class Command(BaseCommand):
                     )
                 services.submit_scorecard(assessment=assessment, user=user, answers=answers)
 
+            survey = CustomerSurvey.objects.filter(assessment=assessment).first()
+            if survey is None:
+                survey = CustomerSurvey.objects.create(
+                    assessment=assessment,
+                    ask_expectation=True,
+                    intro="Thank you for shopping with Demo Co. Help us put our effort where "
+                    "it matters to you.",
+                )
+            if not survey.responses.exists():
+                services.record_responses(
+                    survey=survey,
+                    responses=demo_responses(pillars, random.Random(42)),
+                    source=ResponseSource.WEB,
+                )
+
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"  Admin:      {ADMIN[0]} / {ADMIN[1]}  (http://127.0.0.1:8000/admin/)")
         self.stdout.write(f"  Team lead:  {LEAD} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Colleagues: {', '.join(COLLEAGUES)} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Round:      http://127.0.0.1:8000/rounds/{assessment.pk}/")
+        self.stdout.write(f"  Survey:     http://127.0.0.1:8000/s/{survey.token}/")

@@ -1,0 +1,359 @@
+"""The customer survey: the public page, the lead's management page and imports."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import imports, services
+from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
+from ..models import (
+    GENERATION_SHORT_NAMES,
+    CustomerAnswer,
+    CustomerResponse,
+    CustomerSurvey,
+    Generation,
+    SurveyTally,
+    TallyMetric,
+)
+from .access import assessment_for
+
+NONCE_SALT = "cxpillars.survey-form"
+NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
+
+
+# ----------------------------------------------------------------------------- public page
+
+
+def _client_ip(request: HttpRequest) -> str:
+    hops = settings.CXP_TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _over_rate_limit(request: HttpRequest, survey: CustomerSurvey) -> bool:
+    """Count POSTs per client and survey in a fixed window; True once over the limit."""
+    limit, window = settings.CXP_SURVEY_RATE_LIMIT
+    key = f"survey-rate:{survey.pk}:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _public_survey(token: str) -> CustomerSurvey:
+    survey = CustomerSurvey.objects.select_related("assessment").filter(token=token).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _unavailable(request: HttpRequest, *, closed: bool) -> HttpResponse:
+    return render(
+        request,
+        "assessments/survey_unavailable.html",
+        {"closed": closed},
+        status=410 if closed else 404,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_survey(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        survey = _public_survey(token)
+    except Http404:
+        return _unavailable(request, closed=False)
+    if not survey.is_open:
+        return _unavailable(request, closed=True)
+    pillars = survey.assessment.round_pillars()
+    if request.method == "POST":
+        if _over_rate_limit(request, survey):
+            return render(request, "assessments/survey_rate_limited.html", status=429)
+        form = CustomerSurveyForm(request.POST, survey=survey, pillars=pillars)
+        if form.is_valid():
+            try:
+                nonce = signing.loads(
+                    form.cleaned_data["nonce"], salt=NONCE_SALT, max_age=NONCE_MAX_AGE
+                )
+                if nonce.get("s") != survey.pk:
+                    raise signing.BadSignature("form of another survey")
+            except signing.BadSignature:
+                form.add_error(
+                    None,
+                    _(
+                        "This form has expired. Your answers are kept below: "
+                        "please check them and send again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["nonce"] = _new_nonce(survey)
+            else:
+                try:
+                    services.submit_web_response(
+                        survey=survey, response=form.new_response(form_nonce=nonce["n"])
+                    )
+                except services.RuleBroken as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    return redirect("survey_thanks", token=survey.token)
+        status = 400
+    else:
+        rng = secrets.SystemRandom()
+        pillars = list(pillars)
+        rng.shuffle(pillars)  # a fresh random order for each respondent avoids order bias
+        form = CustomerSurveyForm(
+            initial={"nonce": _new_nonce(survey)}, survey=survey, pillars=pillars
+        )
+        status = 200
+    return render(
+        request,
+        "assessments/survey_public.html",
+        {
+            "survey": survey,
+            "form": form,
+            "pillar_count": len(pillars),
+            "experience_rows": form.rating_rows("experience"),
+            "expectation_rows": form.rating_rows("expectation"),
+        },
+        status=status,
+    )
+
+
+def _new_nonce(survey: CustomerSurvey) -> str:
+    return signing.dumps({"s": survey.pk, "n": secrets.token_urlsafe(16)}, salt=NONCE_SALT)
+
+
+@require_GET
+def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        survey = _public_survey(token)
+    except Http404:
+        return _unavailable(request, closed=False)
+    return render(request, "assessments/survey_thanks.html", {"survey": survey})
+
+
+# ----------------------------------------------------------------------------- lead's page
+
+
+def _survey_for(request: HttpRequest, pk: int, *, lead: bool = False):
+    assessment = assessment_for(request, pk, lead=lead)
+    survey = CustomerSurvey.objects.filter(assessment=assessment).first()
+    return assessment, survey
+
+
+@login_required
+@require_GET
+def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, survey = _survey_for(request, pk)
+    return render(
+        request, "assessments/survey_manage.html", _manage_context(request, assessment, survey)
+    )
+
+
+def _manage_context(request, assessment, survey, settings_form=None) -> dict:
+    context = {"assessment": assessment, "survey": survey}
+    if survey is not None:
+        by_generation = dict(
+            SurveyTally.objects.filter(survey=survey, metric=TallyMetric.RESPONSES).values_list(
+                "generation", "count"
+            )
+        )
+        count = sum(by_generation.values())
+        by_source = dict(
+            CustomerResponse.objects.filter(survey=survey)
+            .values_list("source")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        latest = list(
+            CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
+        )
+        top_choice = {
+            a.response_id: a.pillar
+            for a in CustomerAnswer.objects.filter(response__in=latest, rank=1).select_related(
+                "pillar"
+            )
+        }
+        generation_rows = [
+            {"label": GENERATION_SHORT_NAMES[g], "count": by_generation.get(g.value, 0)}
+            for g in Generation
+        ]
+        if by_generation.get(""):
+            generation_rows.append({"label": _("Not given"), "count": by_generation[""]})
+        context.update(
+            {
+                "count": count,
+                "percent": min(100, round(count / survey.target_size * 100)),
+                "by_source": [
+                    {"label": label, "count": by_source.get(value, 0)}
+                    for value, label in CustomerResponse._meta.get_field("source").choices
+                ],
+                "by_generation": generation_rows,
+                "latest": [(r, top_choice.get(r.pk)) for r in latest],
+                "public_url": request.build_absolute_uri(
+                    reverse("survey_public", args=[survey.token])
+                ),
+                "settings_form": settings_form or SurveySettingsForm(instance=survey),
+            }
+        )
+    return context
+
+
+@login_required
+@require_POST
+def survey_start(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _survey = _survey_for(request, pk, lead=True)
+    services.start_survey(assessment=assessment)
+    messages.success(request, _("The customer survey is open. Share the link with customers."))
+    return redirect("assessments:survey", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, survey = _survey_for(request, pk, lead=True)
+    if survey is None:
+        raise Http404
+    form = SurveySettingsForm(request.POST, instance=survey)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Survey settings saved."))
+        return redirect("assessments:survey", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/survey_manage.html",
+        _manage_context(request, assessment, survey, settings_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def survey_set_open(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, survey = _survey_for(request, pk, lead=True)
+    if survey is None:
+        raise Http404
+    survey.is_open = request.POST.get("open") == "1"
+    survey.save(update_fields=["is_open"])
+    if survey.is_open:
+        messages.success(request, _("The survey is open again."))
+    else:
+        messages.success(request, _("The survey is closed; the link now says so politely."))
+    return redirect("assessments:survey", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def survey_regenerate_link(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, survey = _survey_for(request, pk, lead=True)
+    if survey is None:
+        raise Http404
+    services.regenerate_survey_link(survey=survey)
+    messages.success(request, _("A new survey link was made; the old one no longer works."))
+    return redirect("assessments:survey", pk=assessment.pk)
+
+
+# ----------------------------------------------------------------------------- imports
+
+
+@login_required
+@require_GET
+def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    assessment, survey = _survey_for(request, pk)
+    pillars = assessment.round_pillars()
+    rows = imports.template_rows(
+        pillars,
+        experience=survey.ask_experience if survey else True,
+        expectation=survey.ask_expectation if survey else True,
+        generation=True,
+        nps=True,
+    )
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.rows_to_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(imports.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cx-pillars-import-template.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, survey = _survey_for(request, pk, lead=True)
+    if survey is None:
+        # Importing alone does not publish the link: the survey starts closed.
+        survey = (
+            services.start_survey(assessment=assessment, is_open=False)
+            if request.method == "POST"
+            else None
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    file_error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_FILE_BYTES:
+                raise imports.ImportFileError(
+                    _("The file is larger than %(mb)d MB.")
+                    % {"mb": imports.MAX_FILE_BYTES // (1024 * 1024)}
+                )
+            rows = imports.read_table(upload.read(), upload.name)
+        except imports.ImportFileError as exc:
+            file_error = str(exc)
+            status = 400
+        else:
+            result = imports.parse_responses(rows, assessment.round_pillars())
+            try:
+                outcome = services.import_responses(
+                    survey=survey,
+                    result=result,
+                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                )
+            except IntegrityError:
+                file_error = _(
+                    "Another import of the same responses ran at the same time. "
+                    "Nothing was written by this one; try again."
+                )
+                status = 409
+            else:
+                status = 200 if outcome.written or result.ok else 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "assessments/survey_import.html",
+        {
+            "assessment": assessment,
+            "survey": survey,
+            "form": form,
+            "outcome": outcome,
+            "file_error": file_error,
+        },
+        status=status,
+    )

@@ -1,0 +1,387 @@
+import re
+from collections import Counter
+
+import pytest
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import (
+    CustomerAnswer,
+    CustomerResponse,
+    CustomerSurvey,
+    SurveyTally,
+    TallyMetric,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def survey(assessment):
+    return services.start_survey(assessment=assessment)
+
+
+def _public(survey):
+    return reverse("survey_public", args=[survey.token])
+
+
+def _form_post(client, survey, *, ranks=None, **extra) -> dict:
+    """A valid POST for the public form, with the nonce of a freshly rendered page."""
+    html = client.get(_public(survey)).content.decode()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+    data = {"nonce": nonce}
+    for index, pillar in enumerate(survey.assessment.round_pillars(), start=1):
+        data[f"rank_{pillar.pk}"] = str((ranks or {}).get(pillar.pk, index))
+    data.update(extra)
+    return data
+
+
+def test_public_page_needs_no_login_and_uses_customer_wording(client, survey, pillars):
+    response = client.get(_public(survey))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for pillar in pillars:
+        assert pillar.customer_label in html
+        assert pillar.name not in html  # no internal jargon for customers
+    assert "https://" not in html and "http://" not in html.replace("http://testserver", "")
+
+
+def test_public_page_shows_the_pillars_in_a_random_order(client, survey, pillars):
+    orders = set()
+    for _ in range(8):
+        html = client.get(_public(survey)).content.decode()
+        orders.add(tuple(re.findall(r'name="rank_(\d+)"', html)))
+    assert len(orders) > 1
+
+
+def test_generation_choices_show_birth_years(client, survey):
+    html = client.get(_public(survey)).content.decode()
+    for text in ["1997–2012", "1981–1996", "1965–1980", "1946–1964", "1928–1945"]:
+        assert text in html
+    assert "Prefer not to say" in html
+
+
+def test_a_valid_submission_is_stored_with_its_answers_and_tallies(client, survey, pillars):
+    data = _form_post(
+        client,
+        survey,
+        generation="gen-x",
+        nps="9",
+        **{f"experience_{pillars[0].pk}": "2", f"experience_{pillars[1].pk}": "5"},
+    )
+    response = client.post(_public(survey), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("survey_thanks", args=[survey.token])
+    stored = CustomerResponse.objects.get()
+    assert (stored.generation, stored.nps, stored.source) == ("gen-x", 9, "web")
+    answers = {a.pillar_id: a for a in stored.answers.all()}
+    assert len(answers) == 10
+    assert answers[pillars[0].pk].rank == 1 and answers[pillars[0].pk].experience == 2
+    assert answers[pillars[2].pk].experience is None
+    tallies = {
+        (t.generation, t.pillar_id, t.metric, t.value): t.count
+        for t in SurveyTally.objects.filter(survey=survey)
+    }
+    assert tallies[("gen-x", None, TallyMetric.RESPONSES, 0)] == 1
+    assert tallies[("gen-x", None, TallyMetric.NPS, 9)] == 1
+    assert tallies[("gen-x", pillars[0].pk, TallyMetric.RANK, 1)] == 1
+    assert tallies[("gen-x", pillars[1].pk, TallyMetric.EXPERIENCE, 5)] == 1
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_double_submit_of_one_form_stores_one_response(client, survey):
+    data = _form_post(client, survey)
+    first = client.post(_public(survey), data)
+    second = client.post(_public(survey), data)
+    assert first.status_code == second.status_code == 302
+    assert CustomerResponse.objects.count() == 1
+    assert SurveyTally.objects.get(metric=TallyMetric.RESPONSES).count == 1
+
+
+def test_the_database_refuses_a_second_response_from_one_form(survey, pillars):
+    ranks = {p.pk: i for i, p in enumerate(pillars, start=1)}
+    response = services.NewResponse(ranks=ranks, form_nonce="abc")
+    services.record_responses(survey=survey, responses=[response], source="web")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.record_responses(survey=survey, responses=[response], source="web")
+
+
+def _assert_nothing_stored():
+    assert not CustomerResponse.objects.exists()
+    assert not CustomerAnswer.objects.exists()
+    assert not SurveyTally.objects.exists()
+
+
+def test_duplicate_place_is_rejected_and_nothing_stored(client, survey, pillars):
+    data = _form_post(client, survey, ranks={pillars[1].pk: 1})
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was sent yet" in html
+    assert html.count("Place 1 is given more than once") == 2
+    _assert_nothing_stored()
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("rank", "11", "Places go from 1 to 10"),
+        ("rank", "", "Give this a place from 1 to 10"),
+        ("experience", "6", "Select a valid choice"),
+        ("nps", "11", "Select a valid choice"),
+        ("generation", "gen-q", "Select a valid choice"),
+    ],
+)
+def test_bad_answers_are_rejected_and_nothing_stored(
+    client, survey, pillars, field, value, message
+):
+    data = _form_post(client, survey)
+    key = f"{field}_{pillars[3].pk}" if field in ("rank", "experience") else field
+    data[key] = value
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    _assert_nothing_stored()
+
+
+def test_a_tampered_form_token_is_rejected_and_answers_kept(client, survey, pillars):
+    data = _form_post(client, survey)
+    data["nonce"] = data["nonce"][:-3] + "xyz"
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    assert "This form has expired" in response.content.decode()
+    _assert_nothing_stored()
+
+
+def test_a_form_of_another_survey_is_rejected(client, survey, team, lead):
+    other = services.start_survey(
+        assessment=services.create_assessment(team=team, title="Other", created_by=lead)
+    )
+    data = _form_post(client, other)
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    _assert_nothing_stored()
+
+
+def test_a_pillar_outside_the_survey_is_rejected(client, survey):
+    data = _form_post(client, survey)
+    data["rank_99999"] = "3"
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    assert "not part of this survey" in response.content.decode()
+    _assert_nothing_stored()
+
+
+def test_a_flood_from_one_client_gets_429(client, survey, settings):
+    settings.CXP_SURVEY_RATE_LIMIT = (3, 600)
+    statuses = []
+    for _ in range(5):
+        statuses.append(client.post(_public(survey), _form_post(client, survey)).status_code)
+    assert statuses == [302, 302, 302, 429, 429]
+    assert CustomerResponse.objects.count() == 3
+    response = client.post(_public(survey), _form_post(client, survey))
+    assert "wait a few minutes" in response.content.decode()
+
+
+def test_the_rate_limit_is_per_client(client, survey, settings):
+    settings.CXP_SURVEY_RATE_LIMIT = (1, 600)
+    assert client.post(_public(survey), _form_post(client, survey)).status_code == 302
+    other = client.post(_public(survey), _form_post(client, survey), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_a_closed_survey_says_so_politely_with_410(client, survey):
+    survey.is_open = False
+    survey.save()
+    response = client.get(_public(survey))
+    assert response.status_code == 410
+    assert "This survey is closed" in response.content.decode()
+    assert client.post(_public(survey), {}).status_code == 410
+
+
+def test_an_unknown_link_gives_a_polite_404(client, db):
+    response = client.get(reverse("survey_public", args=["no-such-token"]))
+    assert response.status_code == 404
+    assert "Survey not found" in response.content.decode()
+
+
+def test_public_page_and_submission_query_counts_do_not_grow_with_responses(
+    client, survey, pillars, django_assert_max_num_queries
+):
+    url = _public(survey)
+    # Count right after each block: the next request resets Django's query log.
+    with django_assert_max_num_queries(4) as page:
+        client.get(url)
+    page_queries = len(page.captured_queries)
+    data = _form_post(client, survey)
+    with django_assert_max_num_queries(12) as post:
+        assert client.post(url, data).status_code == 302
+    post_queries = len(post.captured_queries)
+    bulk = [
+        services.NewResponse(ranks={p.pk: (i + k) % 10 + 1 for i, p in enumerate(pillars)})
+        for k in range(200)
+    ]
+    services.record_responses(survey=survey, responses=bulk, source="import")
+    with django_assert_max_num_queries(page_queries):
+        client.get(url)
+    data = _form_post(client, survey)
+    with django_assert_max_num_queries(post_queries):
+        assert client.post(url, data).status_code == 302
+
+
+def test_tallies_match_a_rebuild_from_the_answers(survey, pillars):
+    responses = [
+        services.NewResponse(
+            ranks={p.pk: (i + k) % 10 + 1 for i, p in enumerate(pillars)},
+            experience={pillars[k % 10].pk: k % 5 + 1},
+            generation=["gen-z", "gen-x", ""][k % 3],
+            nps=k % 11,
+        )
+        for k in range(60)
+    ]
+    services.record_responses(survey=survey, responses=responses[:25], source="web")
+    services.record_responses(survey=survey, responses=responses[25:], source="import")
+    kept = Counter(
+        {
+            (t.generation, t.pillar_id, t.metric, t.value): t.count
+            for t in SurveyTally.objects.filter(survey=survey)
+        }
+    )
+    assert services.rebuild_tallies(survey=survey) == 60
+    rebuilt = Counter(
+        {
+            (t.generation, t.pillar_id, t.metric, t.value): t.count
+            for t in SurveyTally.objects.filter(survey=survey)
+        }
+    )
+    assert kept == rebuilt
+    assert kept[("gen-z", None, TallyMetric.RESPONSES, 0)] == 20
+
+
+def test_service_refuses_an_incomplete_ranking(survey, pillars):
+    ranks = {p.pk: i for i, p in enumerate(pillars[:-1], start=1)}
+    with pytest.raises(services.RuleBroken):
+        services.record_responses(
+            survey=survey, responses=[services.NewResponse(ranks=ranks)], source="web"
+        )
+    _assert_nothing_stored()
+
+
+# ----------------------------------------------------------------------------- lead's page
+
+
+def test_lead_opens_the_survey_and_sees_the_link(client, assessment, lead):
+    client.force_login(lead)
+    client.post(reverse("assessments:survey_start", args=[assessment.pk]))
+    survey = CustomerSurvey.objects.get(assessment=assessment)
+    assert survey.is_open and survey.target_size == 300
+    html = client.get(reverse("assessments:survey", args=[assessment.pk])).content.decode()
+    assert f"/s/{survey.token}/" in html
+    assert "0</strong> / 300" in html
+
+
+def test_progress_counts_responses_by_source_and_generation(client, survey, lead, pillars):
+    ranks = {p.pk: i for i, p in enumerate(pillars, start=1)}
+    services.record_responses(
+        survey=survey,
+        responses=[services.NewResponse(ranks=ranks, generation="gen-z")] * 3
+        + [services.NewResponse(ranks=ranks)],
+        source="import",
+    )
+    client.force_login(lead)
+    html = client.get(reverse("assessments:survey", args=[survey.assessment.pk])).content.decode()
+    assert "<strong>4</strong> / 300" in html
+    assert 'aria-valuenow="1"' in html
+    assert re.search(r"Gen Z: <span class=\"num\">3</span>", html)
+    assert re.search(r"Import: <span class=\"num\">4</span>", html)
+
+
+def test_lead_closes_reopens_and_regenerates_the_link(client, survey, lead):
+    client.force_login(lead)
+    pk = survey.assessment.pk
+    client.post(reverse("assessments:survey_set_open", args=[pk]), {"open": "0"})
+    survey.refresh_from_db()
+    assert not survey.is_open
+    client.post(reverse("assessments:survey_set_open", args=[pk]), {"open": "1"})
+    old = survey.token
+    client.post(reverse("assessments:survey_link", args=[pk]))
+    survey.refresh_from_db()
+    assert survey.is_open and survey.token != old
+    assert client.get(reverse("survey_public", args=[old])).status_code == 404
+
+
+def test_settings_are_validated_next_to_the_field(client, survey, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("assessments:survey_settings", args=[survey.assessment.pk]),
+        {"target_size": "0", "intro": "Hi"},
+    )
+    assert response.status_code == 400
+    assert "at least 1 response" in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.target_size == 300
+
+
+def test_settings_change_which_questions_are_asked(client, survey, lead):
+    client.force_login(lead)
+    client.post(
+        reverse("assessments:survey_settings", args=[survey.assessment.pk]),
+        {"target_size": "120", "intro": "Dear customer", "ask_expectation": "on"},
+    )
+    survey.refresh_from_db()
+    assert survey.target_size == 120
+    assert (survey.ask_experience, survey.ask_expectation, survey.ask_nps) == (False, True, False)
+    html = client.get(_public(survey)).content.decode()
+    assert "What did you expect?" in html
+    assert "How well do we do?" not in html
+    assert "recommend" not in html
+
+
+def test_a_member_sees_progress_but_cannot_change_the_survey(client, survey, member):
+    client.force_login(member)
+    pk = survey.assessment.pk
+    html = client.get(reverse("assessments:survey", args=[pk])).content.decode()
+    assert "Progress" in html and "Save settings" not in html
+    for name in ["survey_set_open", "survey_link", "survey_settings", "survey_import"]:
+        assert client.post(reverse(f"assessments:{name}", args=[pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name, method",
+    [
+        ("assessments:survey", "get"),
+        ("assessments:survey_start", "post"),
+        ("assessments:survey_set_open", "post"),
+        ("assessments:survey_import", "get"),
+    ],
+)
+def test_another_teams_survey_gives_404(client, survey, outsider, name, method):
+    client.force_login(outsider)
+    response = getattr(client, method)(reverse(name, args=[survey.assessment.pk]))
+    assert response.status_code == 404
+
+
+def test_survey_page_query_count_does_not_grow_with_responses(
+    client, survey, lead, pillars, django_assert_max_num_queries
+):
+    client.force_login(lead)
+    url = reverse("assessments:survey", args=[survey.assessment.pk])
+    ranks = {p.pk: i for i, p in enumerate(pillars, start=1)}
+    services.record_responses(
+        survey=survey, responses=[services.NewResponse(ranks=ranks)], source="web"
+    )
+    with django_assert_max_num_queries(12) as small:
+        client.get(url)
+    small_queries = len(small.captured_queries)
+    services.record_responses(
+        survey=survey, responses=[services.NewResponse(ranks=ranks)] * 50, source="web"
+    )
+    with django_assert_max_num_queries(small_queries):
+        client.get(url)
