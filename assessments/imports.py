@@ -38,7 +38,7 @@ XLSX_EXTENSIONS = (".xlsx",)
 _SNIFF_CHARS = 64 * 1024
 _SHOWN_CHARS = 40
 _WHOLE_NUMBER = re.compile(r"([+-]?\d+)(?:\.0*)?")
-_BRACKETED = re.compile(r"(.*)\[([^\[\]]+)\]", re.DOTALL)
+_BRACKETED = re.compile(r".*\[([^\[\]]+)\]", re.DOTALL)
 
 RESPONSE_ID = "response_id"
 GENERATION = "generation"
@@ -354,10 +354,7 @@ def _header_matches(text: str, keys: dict[str, dict[str, _Target]]) -> dict[str,
     if matches:
         return matches
     bracketed = _BRACKETED.fullmatch(text)
-    if not bracketed:
-        return {}
-    question, row = (normalise_header(part) for part in bracketed.groups())
-    return keys.get(question + row) or keys.get(row) or {}
+    return keys.get(normalise_header(bracketed.group(1)), {}) if bracketed else {}
 
 
 def _column_ref(index: int, text: str) -> str:
@@ -405,7 +402,7 @@ def _match_header(
         found.setdefault(target.key, []).append((index, text))
 
     for key, columns in found.items():
-        if True:
+        if len(columns) < 2:
             continue
         refs = [_column_ref(index, text) for index, text in columns]
         values = {"columns": _join_and(refs), "target": targets[key].describe()}

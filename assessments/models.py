@@ -337,9 +337,7 @@ class CustomerSurvey(models.Model):
         max_length=2000,
         help_text=_("Shown to customers above the questions."),
     )
-    ask_experience = models.BooleanField(
-        _("ask how well we do on each pillar (1–5)"), default=True
-    )
+    ask_experience = models.BooleanField(_("ask how well we do on each pillar (1–5)"), default=True)
     ask_expectation = models.BooleanField(
         _("ask what they expected on each pillar (1–5)"), default=False
     )

@@ -253,10 +253,10 @@ def colleague_comparison(data: RoundData) -> ColleagueComparison:
 REPORT_SCHEMA_VERSION = 1
 
 
-def report_document(assessment: Assessment, data: RoundData | None = None) -> dict:
-    """The round's report as JSON-ready data; the schema is documented in docs/REPORT_JSON.md."""
-    data = data or load_round(assessment)
-    comparison = colleague_comparison(data)
+def colleague_document(
+    assessment: Assessment, data: RoundData, comparison: ColleagueComparison
+) -> dict:
+    """The "assessment" and "colleagues" parts of report.json (docs/REPORT_JSON.md)."""
     scores = comparison.scores
     concordance = comparison.concordance
     return {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, pages, rounds, survey, teams
+from .views import accounts, pages, reports, rounds, survey, teams
 
 app_name = "assessments"
 
@@ -25,7 +25,9 @@ urlpatterns = [
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
     path("rounds/<int:pk>/scorecard/result/", rounds.scorecard_result, name="scorecard_result"),
     path("rounds/<int:pk>/comparison/", rounds.comparison, name="comparison"),
-    path("rounds/<int:pk>/report.json", rounds.report_json, name="report_json"),
+    path("rounds/<int:pk>/report/", reports.report, name="report"),
+    path("rounds/<int:pk>/report.json", reports.report_json, name="report_json"),
+    path("rounds/<int:pk>/export/<str:name>.<str:fmt>", reports.export, name="export"),
     path("rounds/<int:pk>/survey/", survey.survey_manage, name="survey"),
     path("rounds/<int:pk>/survey/start/", survey.survey_start, name="survey_start"),
     path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),

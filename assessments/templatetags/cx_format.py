@@ -39,12 +39,12 @@ def signed(value: float | None, digits: int = 2) -> str:
 
 @register.filter
 def pvalue(value: float | None) -> str:
-    """p-values the way papers print them."""
+    """A p-value the way papers print it: "p = 0.042", "p < 0.001"."""
     if value is None:
-        return "—"
+        return "p = —"
     if value < 0.001:
-        return "< 0.001"
-    return f"{value:.3f}"
+        return "p < 0.001"
+    return f"p = {value:.3f}"
 
 
 @register.filter
@@ -53,3 +53,34 @@ def percent_width(value: float | None, maximum: float = 1.0) -> str:
     if value is None or maximum == 0:
         return "0"
     return f"{max(0.0, min(100.0, value / maximum * 100)):.1f}"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """A 0–1 share as a whole percentage."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.0f}%"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
+
+
+@register.filter
+def ci_left(low: float, n: int) -> str:
+    """Left edge of a confidence interval on a 1..n track, in percent."""
+    return f"{max(0.0, min(100.0, (low - 1) / max(n - 1, 1) * 100)):.1f}"
+
+
+@register.filter
+def ci_width(summary, n: int) -> str:
+    """Width of a confidence interval on a 1..n track, in percent (at least visible)."""
+    low, high = max(summary.ci95_low, 1), min(summary.ci95_high, n)
+    return f"{max(1.0, (high - low) / max(n - 1, 1) * 100):.1f}"
+
+
+@register.filter
+def top_pillars(generation_row, pillar_by_slug: dict) -> list:
+    return generation_row.top(pillar_by_slug)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import services
 from ..forms import AssessmentForm, ScorecardForm
 from ..models import Membership, PillarScore, score_band
-from ..reporting import colleague_comparison, load_round, report_document, team_scores
+from ..reporting import colleague_comparison, load_round, team_scores
 from .access import assessment_for, team_for
 
 
@@ -153,10 +153,3 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments/comparison.html",
         {"assessment": assessment, "result": result},
     )
-
-
-@login_required
-@require_GET
-def report_json(request: HttpRequest, pk: int) -> JsonResponse:
-    assessment = assessment_for(request, pk)
-    return JsonResponse(report_document(assessment), json_dumps_params={"indent": 2})

@@ -42,13 +42,10 @@ def test_customer_on_a_phone_ranks_and_answers(phone_page, pillars):
 
     by_label = {p.customer_label: p for p in pillars}
     first = by_label[order[0]]
-    page.get_by_role("radiogroup", name=f"How well do we do on: {first.customer_label}").get_by_text(
-        "4", exact=True
-    ).tap()
+    rating = page.get_by_role("radiogroup", name=f"How well do we do on: {first.customer_label}")
+    rating.get_by_text("4", exact=True).tap()
     page.get_by_label("Gen Z (born 1997–2012)").check()
-    page.get_by_role("radiogroup", name=re.compile("recommend")).get_by_text(
-        "9", exact=True
-    ).tap()
+    page.get_by_role("radiogroup", name=re.compile("recommend")).get_by_text("9", exact=True).tap()
     screenshot(page, "survey-phone")
     page.get_by_role("button", name="Send my answers").tap()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()

@@ -1,0 +1,124 @@
+"""The gap report (team versus customers), its exports, and the JSON document."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import analysis, charts, exports
+from ..exports import EXPORT_NAMES, EXPORT_TABLES
+from ..gap_report import QUADRANT_LABELS, gap_report, report_document
+from ..reporting import AGREEMENT_READINGS
+from .access import assessment_for
+
+
+def _charts(report) -> dict:
+    if not report.rows:
+        return {}
+    number = {p.slug: index for index, p in enumerate(report.data.pillars, start=1)}
+    result = {}
+    if report.team.count:
+        result["slope"] = charts.slope_chart(
+            [
+                charts.SlopeItem(
+                    row.pillar.name,
+                    row.gap.team_rank,
+                    row.gap.customer_rank,
+                    highlight=abs(row.gap.rank_gap) >= 3,
+                )
+                for row in report.rows
+            ]
+        )
+    if report.ipa.points:
+        n = len(report.data.pillars)
+        result["ipa"] = charts.ipa_chart(
+            [
+                charts.IpaItem(
+                    number[p.slug],
+                    report.pillar_by_slug[p.slug].name,
+                    p.importance,
+                    p.performance,
+                    p.quadrant,
+                )
+                for p in report.ipa.points
+            ],
+            importance_cut=report.ipa.importance_cut,
+            performance_cut=report.ipa.performance_cut,
+            importance_range=(1, n),
+            quadrant_names={k: str(v) for k, v in QUADRANT_LABELS.items()},
+            performance_name=(
+                _("Performance: customers' experience rating (1–5)")
+                if report.performance_source == "customers"
+                else _("Performance: team's mean self-score (1–5)")
+            ),
+        )
+    if report.has_experience:
+        result["perception"] = charts.paired_bars(
+            [
+                charts.BarPair(row.pillar.name, row.team_mean_score, row.customer.experience_mean)
+                for row in report.rows
+            ],
+            first_name=_("Team's self-score"),
+            second_name=_("Customers' experience"),
+            title=_("Perception gap: team self-score versus customers' experience"),
+            ident="perception",
+        )
+    if report.has_expectation:
+        result["expectation"] = charts.diverging_bars(
+            [(row.pillar.name, row.expectation_gap) for row in report.rows],
+            title=_("Expectation gap: experience minus expectation"),
+            ident="expectation",
+        )
+    return result
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk)
+    result = gap_report(assessment, performance=request.GET.get("performance"))
+    return render(
+        request,
+        "assessments/report.html",
+        {
+            "assessment": assessment,
+            "report": result,
+            "charts": _charts(result),
+            "reading": AGREEMENT_READINGS[result.reading_key],
+            "team_reading": AGREEMENT_READINGS[result.team.reading_key],
+            "number": {p.slug: i for i, p in enumerate(result.data.pillars, start=1)},
+            "n": len(result.data.pillars),
+            "customer_reading": AGREEMENT_READINGS[
+                analysis.agreement_reading(result.customer_w.w)
+            ].capitalize(),
+            "export_tables": EXPORT_TABLES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_json(request: HttpRequest, pk: int) -> JsonResponse:
+    assessment = assessment_for(request, pk)
+    document = report_document(assessment, performance=request.GET.get("performance"))
+    return JsonResponse(document, json_dumps_params={"indent": 2})
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
+    if name not in EXPORT_NAMES or fmt not in ("csv", "xlsx"):
+        raise Http404
+    assessment = assessment_for(request, pk)
+    if name == "responses":
+        table = exports.responses_table(assessment)
+    else:
+        table = exports.report_table(
+            gap_report(assessment, performance=request.GET.get("performance")), name
+        )
+    filename = f"{slugify(assessment.title) or 'round'}-{name}"
+    if fmt == "csv":
+        return exports.csv_response(filename, table)
+    return exports.xlsx_response(filename, name, table)
