@@ -24,6 +24,7 @@ from .reporting import (
     colleague_comparison,
     colleague_document,
     load_round,
+    load_rounds,
 )
 
 MIN_FOR_CONCLUSION = 30  # below this a group's ranking is shown as "too few to conclude"
@@ -65,14 +66,22 @@ class SurveyTallies:
 
 def load_tallies(survey: CustomerSurvey | None, pillars: list[Pillar]) -> SurveyTallies:
     """One query, bounded by pillars × values × generations, never by responses."""
-    tallies = SurveyTallies()
     if survey is None:
-        return tallies
+        return SurveyTallies()
+    return load_many_tallies([survey], pillars)[survey.pk]
+
+
+def load_many_tallies(
+    surveys: list[CustomerSurvey], pillars: list[Pillar]
+) -> dict[int, SurveyTallies]:
+    """Tallies of several surveys in one query."""
+    result = {survey.pk: SurveyTallies() for survey in surveys}
     slug_of = {p.pk: p.slug for p in pillars}
-    rows = SurveyTally.objects.filter(survey=survey, count__gt=0).values_list(
-        "generation", "pillar_id", "metric", "value", "count"
+    rows = SurveyTally.objects.filter(survey__in=surveys, count__gt=0).values_list(
+        "survey_id", "generation", "pillar_id", "metric", "value", "count"
     )
-    for generation, pillar_id, metric, value, count in rows:
+    for survey_id, generation, pillar_id, metric, value, count in rows:
+        tallies = result[survey_id]
         if metric == TallyMetric.RESPONSES:
             tallies.responses[generation] = tallies.responses.get(generation, 0) + count
         elif metric == TallyMetric.NPS:
@@ -88,7 +97,7 @@ def load_tallies(survey: CustomerSurvey | None, pillars: list[Pillar]) -> Survey
                 )
                 target.setdefault(slug, {})
                 target[slug][value] = target[slug].get(value, 0) + count
-    return tallies
+    return result
 
 
 @dataclass
@@ -239,9 +248,22 @@ def gap_report(
 ) -> GapReport:
     """The whole team-versus-customers report of one round, in a bounded number of queries."""
     data = data or load_round(assessment)
-    team = colleague_comparison(data)
     survey = CustomerSurvey.objects.filter(assessment=assessment).first()
-    tallies = load_tallies(survey, data.pillars)
+    return build_gap_report(
+        assessment, data, survey, load_tallies(survey, data.pillars), performance=performance
+    )
+
+
+def build_gap_report(
+    assessment: Assessment,
+    data: RoundData,
+    survey: CustomerSurvey | None,
+    tallies: SurveyTallies,
+    *,
+    performance: str | None = None,
+) -> GapReport:
+    """The report from loaded data; no queries."""
+    team = colleague_comparison(data)
     positions = data.positions
     n = len(data.pillars)
     customers, summaries = _customer_pillars(data.pillars, tallies, positions)
@@ -458,3 +480,42 @@ def customer_document(report: GapReport) -> dict:
             ],
         },
     }
+
+
+TREND_ROUNDS = 12  # the team page compares at most this many recent rounds
+
+
+def team_trends(assessments: list[Assessment]) -> list[GapReport]:
+    """Reports of several rounds of one team, oldest first, in five queries."""
+    assessments = sorted(assessments, key=lambda a: (a.created_at, a.pk))[-TREND_ROUNDS:]
+    datas = load_rounds(assessments)
+    surveys = {
+        s.assessment_id: s for s in CustomerSurvey.objects.filter(assessment__in=assessments)
+    }
+    pillars = {p.pk: p for data in datas.values() for p in data.pillars}
+    tallies = load_many_tallies(list(surveys.values()), list(pillars.values()))
+    reports = []
+    for assessment in assessments:
+        survey = surveys.get(assessment.pk)
+        reports.append(
+            build_gap_report(
+                assessment,
+                datas[assessment.pk],
+                survey,
+                tallies[survey.pk] if survey else SurveyTallies(),
+            )
+        )
+    return reports
+
+
+def trend_series(reports: list[GapReport]) -> list[tuple[Pillar, list[float | None]]]:
+    """Each pillar's team mean score per round (None where the round did not have it)."""
+    pillars: dict[str, Pillar] = {}
+    for report in reports:
+        for pillar in report.data.pillars:
+            pillars.setdefault(pillar.slug, pillar)
+    means = [report.team.scores.mean_by_slug() for report in reports]
+    return [
+        (pillar, [m.get(slug) for m in means])
+        for slug, pillar in sorted(pillars.items(), key=lambda item: item[1].position)
+    ]

@@ -9,7 +9,7 @@ from statistics import fmean
 from django.utils.translation import gettext_lazy as _
 
 from . import analysis
-from .models import SCORE_LABELS, SCORE_MAX, Assessment, Pillar, PillarScore
+from .models import SCORE_LABELS, SCORE_MAX, Assessment, AssessmentPillar, Pillar, PillarScore
 
 AGREEMENT_READINGS = {
     "unknown": _("cannot be computed yet"),
@@ -57,13 +57,26 @@ class RoundData:
 
 def load_round(assessment: Assessment) -> RoundData:
     """The round's pillars and every answer of every scorecard: two queries."""
-    pillars = assessment.round_pillars()
-    slug_of = {p.pk: p.slug for p in pillars}
-    cards: dict[int, ColleagueCard] = {}
+    return load_rounds([assessment])[assessment.pk]
+
+
+def load_rounds(assessments: list[Assessment]) -> dict[int, RoundData]:
+    """Pillars and scorecards of several rounds in two queries, whatever their number."""
+    ids = [a.pk for a in assessments]
+    pillars: dict[int, list[Pillar]] = {pk: [] for pk in ids}
+    for link in (
+        AssessmentPillar.objects.filter(assessment_id__in=ids)
+        .select_related("pillar")
+        .order_by("assessment_id", "position")
+    ):
+        pillars[link.assessment_id].append(link.pillar)
+    slug_of = {p.pk: p.slug for round_pillars in pillars.values() for p in round_pillars}
+    cards: dict[int, dict[int, ColleagueCard]] = {pk: {} for pk in ids}
     rows = (
-        PillarScore.objects.filter(scorecard__assessment=assessment)
+        PillarScore.objects.filter(scorecard__assessment_id__in=ids)
         .order_by("scorecard__user__username", "scorecard_id")
         .values_list(
+            "scorecard__assessment_id",
             "scorecard_id",
             "scorecard__user_id",
             "scorecard__user__username",
@@ -72,15 +85,16 @@ def load_round(assessment: Assessment) -> RoundData:
             "rank",
         )
     )
-    for scorecard_id, user_id, username, pillar_id, score, rank in rows:
-        card = cards.get(scorecard_id)
+    for assessment_id, scorecard_id, user_id, username, pillar_id, score, rank in rows:
+        by_card = cards[assessment_id]
+        card = by_card.get(scorecard_id)
         if card is None:
-            card = cards[scorecard_id] = ColleagueCard(user_id, username, {}, {})
+            card = by_card[scorecard_id] = ColleagueCard(user_id, username, {}, {})
         slug = slug_of.get(pillar_id)
         if slug is not None:
             card.scores[slug] = score
             card.ranks[slug] = rank
-    return RoundData(pillars=pillars, cards=list(cards.values()))
+    return {pk: RoundData(pillars=pillars[pk], cards=list(cards[pk].values())) for pk in ids}
 
 
 # ----------------------------------------------------------------------------- team scores

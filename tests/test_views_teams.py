@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
-from .conftest import make_assessment, make_team, make_user
+from .conftest import make_assessment, make_scorecard, make_team, make_user
 
 
 def test_signup_logs_in_and_lands_on_my_teams(client, db):
@@ -334,11 +335,33 @@ def test_dashboard_query_count_does_not_grow_with_teams(
 def test_team_page_query_count_does_not_grow_with_members_or_rounds(
     client, lead, django_assert_max_num_queries
 ):
-    team = make_team(lead=lead, members=12)
-    for i in range(6):
-        make_assessment(team, title=f"R{i}")
+    team = make_team(lead=lead, members=2)
+
+    def add_round(i):
+        assessment = make_assessment(team, title=f"R{i}")
+        for membership in team.memberships.select_related("user")[:3]:
+            make_scorecard(assessment, membership.user)
+        survey = services.start_survey(assessment=assessment)
+        pillars = assessment.round_pillars()
+        services.record_responses(
+            survey=survey,
+            responses=[services.NewResponse(ranks={p.pk: p.position for p in pillars})] * 3,
+            source="web",
+        )
+
+    add_round(0)
     client.force_login(lead)
-    with django_assert_max_num_queries(5):
-        response = client.get(reverse("assessments:team", args=[team.pk]))
+    url = reverse("assessments:team", args=[team.pk])
+    with django_assert_max_num_queries(10) as small:
+        assert client.get(url).status_code == 200
+    small_count = len(small.captured_queries)
+    for _ in range(10):
+        Membership.objects.create(team=team, user=make_user(), role=Role.MEMBER)
+    for i in range(1, 8):
+        add_round(i)
+    with django_assert_max_num_queries(small_count):
+        response = client.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count("list-group-item-action") == 6
+    html = response.content.decode()
+    assert html.count('href="/rounds/') >= 8
+    assert "Scores per pillar across rounds" in html

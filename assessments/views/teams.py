@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services
+from .. import charts, services
 from ..forms import AssessmentForm, InviteForm, TeamForm
+from ..gap_report import team_trends, trend_series
 from ..models import Assessment, Membership, Role, Team
 from .access import team_for
 
@@ -46,6 +47,15 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(scorecard_count=Count("scorecards", distinct=True))
         .order_by("-created_at", "-pk")
     )
+    trends = team_trends(rounds)
+    trend_by_round = {report.assessment.pk: report for report in trends}
+    trend_chart = None
+    if len(trends) >= 2:
+        trend_chart = charts.small_multiples(
+            [(pillar.name, values) for pillar, values in trend_series(trends)],
+            round_labels=[report.assessment.title for report in trends],
+            title=_("Team's mean score per pillar, round by round"),
+        )
     join_url = request.build_absolute_uri(reverse("assessments:join", args=[team.join_token]))
     return render(
         request,
@@ -54,7 +64,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "memberships": memberships,
             "lead_count": sum(1 for m in memberships if m.role == Role.LEAD),
-            "rounds": rounds,
+            "rounds": [(r, trend_by_round.get(r.pk)) for r in rounds],
+            "trend_chart": trend_chart,
+            "trend_rounds": [report.assessment.title for report in trends],
             "join_url": join_url if team.viewer_is_lead else None,
             "round_form": AssessmentForm(),
             "invite_form": InviteForm(),

@@ -1,10 +1,12 @@
 """Demo data for trying the app: an admin, a team of six with a round they have all filled in."""
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import (
@@ -23,6 +25,7 @@ LEAD = "lead"
 COLLEAGUES = ["amara", "ben", "chloe", "dmitri", "elena"]
 TEAM_NAME = "Demo CX team"
 ROUND_TITLE = "Q4 2026 review"
+EARLIER_ROUND_TITLE = "Q2 2026 review"
 
 # What each demo colleague believes customers value, by pillar slug (most important first), and
 # how generous a scorer they are: different, plausible views so the comparison has something to say.
@@ -241,27 +244,31 @@ class Command(BaseCommand):
                     team=team, user=users[username], defaults={"role": Role.MEMBER}
                 )
 
+            earlier = Assessment.objects.filter(team=team, title=EARLIER_ROUND_TITLE).first()
+            if earlier is None:
+                earlier = services.create_assessment(
+                    team=team, title=EARLIER_ROUND_TITLE, created_by=users[LEAD]
+                )
+                earlier.created_at = timezone.now() - timedelta(days=183)
+                earlier.save(update_fields=["created_at"])
+                # Six months ago the team scored itself a notch higher on almost everything.
+                self._fill(earlier, users, rng, bonus=1)
+                services.set_assessment_open(assessment=earlier, is_open=False)
+                survey = CustomerSurvey.objects.create(assessment=earlier, is_open=False)
+                earlier_pillars = {p.slug: p for p in earlier.round_pillars()}
+                services.record_responses(
+                    survey=survey,
+                    responses=demo_responses(earlier_pillars, random.Random(7))[:180],
+                    source=ResponseSource.IMPORT,
+                )
+
             assessment = Assessment.objects.filter(team=team, title=ROUND_TITLE).first()
             if assessment is None:
                 assessment = services.create_assessment(
                     team=team, title=ROUND_TITLE, created_by=users[LEAD]
                 )
             pillars = {p.slug: p for p in assessment.round_pillars()}
-            for username, user in users.items():
-                if assessment.scorecards.filter(user=user).exists():
-                    continue
-                order, generosity = VIEWS[username]
-                ranked = [slug for slug in order if slug in pillars]
-                ranked += [slug for slug in pillars if slug not in ranked]
-                answers = []
-                for rank, slug in enumerate(ranked, start=1):
-                    score = BASE_SCORES.get(slug, 3) + generosity + rng.choice([-1, 0, 0, 1])
-                    answers.append(
-                        services.Answer(
-                            pillar_id=pillars[slug].pk, score=min(5, max(1, score)), rank=rank
-                        )
-                    )
-                services.submit_scorecard(assessment=assessment, user=user, answers=answers)
+            self._fill(assessment, users, rng, bonus=0)
 
             survey = CustomerSurvey.objects.filter(assessment=assessment).first()
             if survey is None:
@@ -284,3 +291,26 @@ class Command(BaseCommand):
         self.stdout.write(f"  Colleagues: {', '.join(COLLEAGUES)} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Round:      http://127.0.0.1:8000/rounds/{assessment.pk}/")
         self.stdout.write(f"  Survey:     http://127.0.0.1:8000/s/{survey.token}/")
+        self.stdout.write(f"  Report:     http://127.0.0.1:8000/rounds/{assessment.pk}/report/")
+        self.stdout.write(f"  Earlier:    http://127.0.0.1:8000/rounds/{earlier.pk}/ (closed)")
+
+    @staticmethod
+    def _fill(assessment, users: dict, rng: random.Random, *, bonus: int) -> None:
+        """A scorecard per demo colleague who has none yet in the round."""
+        pillars = {p.slug: p for p in assessment.round_pillars()}
+        done = set(assessment.scorecards.values_list("user_id", flat=True))
+        for username, user in users.items():
+            if user.pk in done:
+                continue
+            order, generosity = VIEWS[username]
+            ranked = [slug for slug in order if slug in pillars]
+            ranked += [slug for slug in pillars if slug not in ranked]
+            answers = []
+            for rank, slug in enumerate(ranked, start=1):
+                score = BASE_SCORES.get(slug, 3) + generosity + bonus + rng.choice([-1, 0, 0, 1])
+                answers.append(
+                    services.Answer(
+                        pillar_id=pillars[slug].pk, score=min(5, max(1, score)), rank=rank
+                    )
+                )
+            services.submit_scorecard(assessment=assessment, user=user, answers=answers)

@@ -1,0 +1,387 @@
+import csv
+import io
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments import analysis, services
+from assessments.gap_report import gap_report
+from assessments.models import Membership, Role
+
+from .conftest import make_scorecard, make_user
+
+
+def _responses(pillars, count, *, seed=1, generation="gen-x", experience=True, expectation=True):
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        order = list(pillars)
+        rng.shuffle(order)
+        out.append(
+            services.NewResponse(
+                ranks={p.pk: order.index(p) + 1 for p in pillars},
+                experience={p.pk: rng.randint(1, 5) for p in pillars} if experience else {},
+                expectation={p.pk: rng.randint(2, 5) for p in pillars} if expectation else {},
+                generation=generation,
+                nps=rng.randint(0, 10),
+            )
+        )
+    return out
+
+
+@pytest.fixture
+def survey(assessment):
+    return services.start_survey(assessment=assessment)
+
+
+@pytest.fixture
+def team_cards(assessment, team, lead, pillars):
+    """Two colleagues: the lead ranks in position order, the other almost the same."""
+    make_scorecard(assessment, lead, scores={p.slug: 4 for p in pillars})
+    other = make_user()
+    Membership.objects.create(team=team, user=other, role=Role.MEMBER)
+    order = [pillars[1], pillars[0], *pillars[2:]]
+    make_scorecard(assessment, other, order=order, scores={p.slug: 2 for p in pillars})
+    return [lead, other]
+
+
+def _page(client, assessment):
+    return client.get(reverse("assessments:report", args=[assessment.pk]))
+
+
+# ----------------------------------------------------------------------------- hand-checked
+
+
+def test_gap_report_numbers_on_a_small_hand_checked_case(survey, assessment, pillars, team_cards):
+    # Three customers: the first two rank in reverse position order, the third in position order.
+    reverse_ranks = {p.pk: 11 - p.position for p in pillars}
+    forward_ranks = {p.pk: p.position for p in pillars}
+    ads = pillars[0]
+    services.record_responses(
+        survey=survey,
+        responses=[
+            services.NewResponse(
+                ranks=reverse_ranks, experience={ads.pk: 2}, expectation={ads.pk: 5}, nps=10
+            ),
+            services.NewResponse(ranks=reverse_ranks, experience={ads.pk: 4}, nps=3),
+            services.NewResponse(ranks=forward_ranks, experience={ads.pk: 5}, nps=8),
+        ],
+        source="web",
+    )
+    report = gap_report(assessment)
+    assert report.count == 3
+    by_slug = {c.pillar.slug: c for c in report.customers}
+    # Advertising: ranks 10, 10, 1 -> mean 7.
+    assert by_slug["advertising"].entry.mean_rank == pytest.approx(7.0)
+    assert by_slug["advertising"].experience_mean == pytest.approx(11 / 3)
+    assert by_slug["advertising"].expectation_mean == pytest.approx(5.0)
+    assert by_slug["advertising"].top_box_share == pytest.approx(2 / 3)
+    # Customers put the last pillar first: mean rank (1 + 1 + 10) / 3 = 4.
+    assert report.customers[0].pillar == pillars[-1]
+    # NPS: one promoter (10), one detractor (3), one passive (8) -> 0.
+    assert report.nps == pytest.approx(0.0)
+    # CSAT over all experience ratings: 4 and 5 of {2, 4, 5} -> 66.7%.
+    assert report.csat == pytest.approx(200 / 3)
+    # Team consensus: advertising and content share mean rank 1.5; lead put advertising first.
+    ads_row = next(r for r in report.rows if r.pillar == ads)
+    assert ads_row.gap.team_rank == 1
+    assert ads_row.gap.customer_rank == by_slug["advertising"].entry.consensus_rank
+    assert ads_row.gap.rank_gap == 1 - by_slug["advertising"].entry.consensus_rank
+    assert ads_row.team_mean_score == pytest.approx(3.0)
+    assert ads_row.perception_gap == pytest.approx(3.0 - 11 / 3)
+    assert ads_row.expectation_gap == pytest.approx(11 / 3 - 5.0)
+    assert ads_row.team_top_box_share == pytest.approx(0.5)
+    # rho between the team's and the customers' mean ranks, as the analysis computes it.
+    team_means = {r.pillar.slug: r.entry.mean_rank for r in report.team.consensus}
+    xs = [team_means[c.pillar.slug] for c in report.customers]
+    ys = [c.entry.mean_rank for c in report.customers]
+    assert report.spearman.coefficient == pytest.approx(analysis.spearman(xs, ys).coefficient)
+    assert report.spearman.coefficient < 0  # customers mostly reversed the team's order
+    assert [r.pillar for r in report.focus] == [c.pillar for c in report.customers[:4]]
+
+
+def test_importance_performance_uses_customer_experience_or_team_scores(
+    survey, assessment, pillars, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 40), source="web")
+    by_customers = gap_report(assessment)
+    assert by_customers.performance_source == "customers"
+    by_team = gap_report(assessment, performance="team")
+    assert by_team.performance_source == "team"
+    team_means = by_team.team.scores.mean_by_slug()
+    for point in by_team.ipa.points:
+        assert point.performance == pytest.approx(team_means[point.slug])
+    n = len(pillars)
+    for row in by_customers.rows:
+        assert row.ipa.importance == pytest.approx((n + 1) - row.customer.entry.mean_rank)
+        assert row.ipa.performance == pytest.approx(row.customer.experience_mean)
+
+
+def test_without_experience_ratings_performance_falls_back_to_team_scores(
+    survey, assessment, pillars, team_cards
+):
+    services.record_responses(
+        survey=survey, responses=_responses(pillars, 35, experience=False), source="web"
+    )
+    report = gap_report(assessment, performance="customers")
+    assert report.performance_source == "team"
+    assert not report.has_experience
+
+
+def test_generations_with_fewer_than_30_responses_are_too_few_to_conclude(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(
+        survey=survey, responses=_responses(pillars, 31, generation="gen-z"), source="web"
+    )
+    services.record_responses(
+        survey=survey,
+        responses=_responses(pillars, 30, seed=7, generation="baby-boomers"),
+        source="web",
+    )
+    services.record_responses(
+        survey=survey, responses=_responses(pillars, 5, generation="silent"), source="web"
+    )
+    report = gap_report(assessment)
+    enough = {g.generation.value: g.enough for g in report.generations}
+    assert enough == {"gen-z": True, "baby-boomers": True, "silent": False}
+    assert len(report.generation_differences) == 3
+    client.force_login(lead)
+    html = _page(client, assessment).content.decode()
+    generations = html.split('data-testid="generations"')[1].split("</table>")[0]
+    assert generations.count("too few to conclude") == 1
+
+
+# ----------------------------------------------------------------------------- the page's states
+
+
+@pytest.mark.parametrize(
+    "count, expected",
+    [
+        (0, "No customer responses yet"),
+        (1, "Too few to conclude"),
+        (29, "Too few to conclude"),
+        (300, "Enough to conclude"),
+    ],
+)
+def test_report_explains_each_sample_size(
+    client, survey, assessment, pillars, lead, team_cards, count, expected
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, count), source="web")
+    client.force_login(lead)
+    response = _page(client, assessment)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert expected in html
+    if count:
+        assert "Your team and your customers" in html
+        assert "Focus pillars" in html
+        assert html.count("<svg") >= 4  # slope, IPA, perception, expectation
+
+
+def test_indicative_when_margins_are_wider_than_half_a_rank(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 40), source="web")
+    report = gap_report(assessment)
+    assert report.max_margin > 0.5
+    assert report.sample_verdict == "indicative"
+    client.force_login(lead)
+    html = _page(client, assessment).content.decode()
+    assert "Indicative" in html
+    assert f"About {report.n_for_half_rank} responses" in html
+
+
+def test_report_of_a_round_without_team_rankings(client, survey, assessment, pillars, lead):
+    services.record_responses(survey=survey, responses=_responses(pillars, 50), source="web")
+    client.force_login(lead)
+    response = _page(client, assessment)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No team rankings yet" in html
+    assert "Customer priorities" in html
+    assert 'data-testid="ranking-gap"' not in html
+
+
+def test_report_of_a_round_without_a_survey(client, assessment, lead, team_cards):
+    client.force_login(lead)
+    response = _page(client, assessment)
+    assert response.status_code == 200
+    assert "No customer responses yet" in response.content.decode()
+
+
+def test_charts_are_svg_with_titles(client, survey, assessment, pillars, lead, team_cards):
+    services.record_responses(survey=survey, responses=_responses(pillars, 60), source="web")
+    client.force_login(lead)
+    html = _page(client, assessment).content.decode()
+    for title in [
+        "Team rank versus customer rank per pillar",
+        "Importance–performance chart",
+        "Perception gap: team self-score versus customers",
+        "Expectation gap: experience minus expectation",
+    ]:
+        assert f">{title}" in html
+    assert "<script" not in html.split("<main")[1].split("</main>")[0]
+
+
+# ----------------------------------------------------------------------------- JSON
+
+
+def test_report_json_has_the_documented_schema(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 45), source="web")
+    client.force_login(lead)
+    doc = client.get(reverse("assessments:report_json", args=[assessment.pk])).json()
+    customers = doc["customers"]
+    assert set(customers) >= {
+        "count", "target", "consensus", "kendall_w", "nps", "csat", "n_for_half_rank_margin",
+        "pillars", "generations",
+    }  # fmt: skip
+    assert customers["count"] == 45 and customers["target"] == 300
+    assert isinstance(customers["kendall_w"], float)
+    assert isinstance(customers["n_for_half_rank_margin"], int)
+    pillar = customers["pillars"][0]
+    assert set(pillar) >= {
+        "slug", "mean_rank", "ci95_low", "ci95_high", "consensus_rank", "experience_mean",
+        "expectation_mean", "top_box_share",
+    }  # fmt: skip
+    assert pillar["ci95_low"] < pillar["mean_rank"] < pillar["ci95_high"]
+    assert customers["generations"]["gen-x"]["count"] == 45
+    assert len(customers["generations"]["gen-x"]["consensus"]) == 10
+    comparison = doc["comparison"]
+    assert set(comparison) >= {
+        "spearman_rho", "spearman_p", "kendall_tau_b", "kendall_p", "focus", "pillars",
+    }  # fmt: skip
+    assert len(comparison["focus"]) == 4
+    row = comparison["pillars"][0]
+    assert set(row) >= {
+        "slug", "team_rank", "customer_rank", "rank_gap", "importance", "performance",
+        "quadrant", "perception_gap", "expectation_gap",
+    }  # fmt: skip
+    assert row["quadrant"] in analysis.QUADRANTS
+    assert row["rank_gap"] == row["team_rank"] - row["customer_rank"]
+
+
+def test_report_json_matches_the_page_and_the_command(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 45), source="web")
+    client.force_login(lead)
+    doc = client.get(reverse("assessments:report_json", args=[assessment.pk])).json()
+    out = StringIO()
+    call_command("export_report", str(assessment.pk), stdout=out)
+    import json
+
+    assert json.loads(out.getvalue()) == doc
+    html = _page(client, assessment).content.decode()
+    rho = doc["comparison"]["spearman_rho"]
+    assert f"(rho {rho:.2f})" in html
+
+
+def test_report_json_of_an_empty_round_has_nulls_not_errors(client, assessment, lead):
+    client.force_login(lead)
+    doc = client.get(reverse("assessments:report_json", args=[assessment.pk])).json()
+    assert doc["customers"]["count"] == 0
+    assert doc["customers"]["nps"] is None
+    assert doc["comparison"]["spearman_rho"] is None
+    assert doc["comparison"]["focus"] == []
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def _csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_every_report_table_exports_as_csv_and_xlsx_with_the_page_numbers(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 45), source="web")
+    client.force_login(lead)
+    report = gap_report(assessment)
+    names = [
+        "scorecards", "consensus", "ranking-gap", "customer-priorities", "ipa",
+        "perception-gap", "expectation-gap", "generations", "responses",
+    ]  # fmt: skip
+    for name in names:
+        url = reverse("assessments:export", args=[assessment.pk, name, "csv"])
+        rows = _csv_rows(client.get(url))
+        assert len(rows) > 1, name
+        xlsx = client.get(reverse("assessments:export", args=[assessment.pk, name, "xlsx"]))
+        assert xlsx.status_code == 200
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert values[0] == rows[0], name
+        assert len(values) == len(rows), name
+    priorities = reverse("assessments:export", args=[assessment.pk, "customer-priorities", "xlsx"])
+    sheet = load_workbook(io.BytesIO(client.get(priorities).content)).active
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    top = report.customers[0]
+    assert first["slug"] == top.pillar.slug
+    assert first["mean_rank"] == pytest.approx(top.entry.mean_rank)
+    assert first["ci95_low"] == pytest.approx(top.summary.ci95_low)
+    html = _page(client, assessment).content.decode()
+    assert f"{top.entry.mean_rank:.2f}" in html
+    responses = _csv_rows(
+        client.get(reverse("assessments:export", args=[assessment.pk, "responses", "csv"]))
+    )
+    assert len(responses) == 46
+    assert responses[0][:5] == ["response", "submitted_at", "source", "generation", "nps"]
+
+
+def test_unknown_export_names_and_formats_give_404(client, assessment, lead):
+    client.force_login(lead)
+    assert client.get(f"/rounds/{assessment.pk}/export/secrets.csv").status_code == 404
+    assert client.get(f"/rounds/{assessment.pk}/export/ipa.pdf").status_code == 404
+
+
+def test_exported_text_cannot_run_as_a_spreadsheet_formula(client, assessment, team, lead):
+    sneaky = make_user("=HYPERLINK(1)")
+    Membership.objects.create(team=team, user=sneaky, role=Role.MEMBER)
+    make_scorecard(assessment, sneaky)
+    client.force_login(lead)
+    rows = _csv_rows(
+        client.get(reverse("assessments:export", args=[assessment.pk, "scorecards", "csv"]))
+    )
+    assert [r[0] for r in rows if "HYPERLINK" in r[0]] == ["'=HYPERLINK(1)"]
+
+
+# ----------------------------------------------------------------------------- access and speed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rounds/{pk}/report/",
+        "/rounds/{pk}/report.json",
+        "/rounds/{pk}/export/ipa.csv",
+        "/rounds/{pk}/export/responses.xlsx",
+    ],
+)
+def test_another_teams_report_and_exports_give_404(client, assessment, outsider, url):
+    client.force_login(outsider)
+    assert client.get(url.format(pk=assessment.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["assessments:report", "assessments:report_json"])
+def test_report_query_count_does_not_grow_with_responses(
+    client, survey, assessment, pillars, lead, team_cards, name, django_assert_max_num_queries
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 10), source="web")
+    client.force_login(lead)
+    url = reverse(name, args=[assessment.pk])
+    with django_assert_max_num_queries(10) as small:
+        assert client.get(url).status_code == 200
+    small_count = len(small.captured_queries)
+    more = _responses(pillars, 400, seed=3, generation="millennials")
+    services.record_responses(survey=survey, responses=more, source="import")
+    with django_assert_max_num_queries(small_count):
+        assert client.get(url).status_code == 200
