@@ -229,13 +229,18 @@ def agreement_reading(value: float | None) -> str:
     return next((label for limit, label in _READINGS if value < limit), "very_strong")
 
 
+# Evans (1996) bands for a correlation's strength: below 0.2 very weak, 0.4 weak, 0.6 moderate,
+# 0.8 strong. Kendall's W keeps its own, lower bands (agreement_reading).
+_CORRELATION_READINGS = ((0.2, "none"), (0.4, "weak"), (0.6, "moderate"), (0.8, "strong"))
+
+
 def correlation_reading(value: float | None) -> str:
     """Verbal label for a correlation: small negatives are no relation, not opposition."""
     if value is None or math.isnan(value):
         return "unknown"
-    if value <= -0.3:
+    if value <= -0.2:
         return "opposite"
-    return agreement_reading(max(value, 0.0))
+    return next((label for limit, label in _CORRELATION_READINGS if value < limit), "very_strong")
 
 
 # --------------------------------------------------------------------------- correlations
