@@ -21,6 +21,35 @@ _ANSWER_KEY = re.compile(r"^(score|rank|note)_(\d+)$")
 _SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_(\d+)$")
 
 
+def check_ranking(
+    form: forms.Form,
+    cleaned: dict,
+    *,
+    key_pattern: re.Pattern,
+    foreign_message: str,
+    label,
+    duplicate_message: str,
+) -> None:
+    """Refuse answers for pillars outside ``form.pillars`` and mark every shared rank."""
+    known = {pillar.pk for pillar in form.pillars}
+    if any(
+        (match := key_pattern.match(key)) and int(match.group(2)) not in known for key in form.data
+    ):
+        raise forms.ValidationError(foreign_message)
+    by_rank = defaultdict(list)
+    for pillar in form.pillars:
+        rank = cleaned.get(f"rank_{pillar.pk}")
+        if rank is not None:
+            by_rank[rank].append(pillar)
+    for rank, holders in by_rank.items():
+        if len(holders) > 1:
+            names = ", ".join(label(p) for p in holders)
+            for pillar in holders:
+                form.add_error(
+                    f"rank_{pillar.pk}", duplicate_message % {"rank": rank, "names": names}
+                )
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         label=gettext_lazy("Email"),
@@ -139,30 +168,16 @@ class ScorecardForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        known = {pillar.pk for pillar in self.pillars}
-        foreign = {
-            int(match.group(2))
-            for key in self.data
-            if (match := _ANSWER_KEY.match(key)) and int(match.group(2)) not in known
-        }
-        if foreign:
-            raise forms.ValidationError(
-                _("The form contained a pillar that is not part of this round. Reload the page.")
-            )
-        by_rank = defaultdict(list)
-        for pillar in self.pillars:
-            rank = cleaned.get(f"rank_{pillar.pk}")
-            if rank is not None:
-                by_rank[rank].append(pillar)
-        for rank, holders in by_rank.items():
-            if len(holders) > 1:
-                names = ", ".join(p.name for p in holders)
-                for pillar in holders:
-                    self.add_error(
-                        f"rank_{pillar.pk}",
-                        _("Rank %(rank)d is given to more than one pillar: %(names)s.")
-                        % {"rank": rank, "names": names},
-                    )
+        check_ranking(
+            self,
+            cleaned,
+            key_pattern=_ANSWER_KEY,
+            foreign_message=_(
+                "The form contained a pillar that is not part of this round. Reload the page."
+            ),
+            label=lambda pillar: pillar.name,
+            duplicate_message=_("Rank %(rank)d is given to more than one pillar: %(names)s."),
+        )
         return cleaned
 
     def answers(self) -> list[Answer]:
@@ -295,30 +310,16 @@ class CustomerSurveyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        known = {pillar.pk for pillar in self.pillars}
-        foreign = {
-            int(match.group(2))
-            for key in self.data
-            if (match := _SURVEY_KEY.match(key)) and int(match.group(2)) not in known
-        }
-        if foreign:
-            raise forms.ValidationError(
-                _("The form contained something that is not part of this survey. Please reload.")
-            )
-        by_rank = defaultdict(list)
-        for pillar in self.pillars:
-            rank = cleaned.get(f"rank_{pillar.pk}")
-            if rank is not None:
-                by_rank[rank].append(pillar)
-        for rank, holders in by_rank.items():
-            if len(holders) > 1:
-                names = ", ".join(p.customer_label for p in holders)
-                for pillar in holders:
-                    self.add_error(
-                        f"rank_{pillar.pk}",
-                        _("Place %(rank)d is given more than once: %(names)s.")
-                        % {"rank": rank, "names": names},
-                    )
+        check_ranking(
+            self,
+            cleaned,
+            key_pattern=_SURVEY_KEY,
+            foreign_message=_(
+                "The form contained something that is not part of this survey. Please reload."
+            ),
+            label=lambda pillar: pillar.customer_label,
+            duplicate_message=_("Place %(rank)d is given more than once: %(names)s."),
+        )
         return cleaned
 
     def new_response(self, *, form_nonce: str) -> NewResponse:

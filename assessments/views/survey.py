@@ -154,9 +154,12 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 # ----------------------------------------------------------------------------- lead's page
 
 
-def _survey_for(request: HttpRequest, pk: int, *, lead: bool = False):
+def _survey_for(request: HttpRequest, pk: int, *, lead: bool = False, required: bool = False):
+    """The round (access-checked) and its survey; with ``required``, 404 when there is none."""
     assessment = assessment_for(request, pk, lead=lead)
     survey = CustomerSurvey.objects.filter(assessment=assessment).first()
+    if required and survey is None:
+        raise Http404
     return assessment, survey
 
 
@@ -230,9 +233,7 @@ def survey_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    if survey is None:
-        raise Http404
+    assessment, survey = _survey_for(request, pk, lead=True, required=True)
     form = SurveySettingsForm(request.POST, instance=survey)
     if form.is_valid():
         form.save()
@@ -249,9 +250,7 @@ def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_set_open(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    if survey is None:
-        raise Http404
+    assessment, survey = _survey_for(request, pk, lead=True, required=True)
     survey.is_open = request.POST.get("open") == "1"
     survey.save(update_fields=["is_open"])
     if survey.is_open:
@@ -264,9 +263,7 @@ def survey_set_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_regenerate_link(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    if survey is None:
-        raise Http404
+    assessment, survey = _survey_for(request, pk, lead=True, required=True)
     services.regenerate_survey_link(survey=survey)
     messages.success(request, _("A new survey link was made; the old one no longer works."))
     return redirect("assessments:survey", pk=assessment.pk)
