@@ -477,6 +477,11 @@ def _parse_score(value: object, low: int, high: int) -> tuple[int | None, bool]:
 
 def _parse_external_id(value: object) -> tuple[str, str | None]:
     text = _cell_text(value)
+    if "\x00" in text or any(ord(ch) < 32 and ch not in "\t" for ch in text):
+        # PostgreSQL refuses NUL in text, and control characters are never a real key.
+        return "", _("response_id “%(value)s” contains control characters") % {
+            "value": _shown(text.replace("\x00", "\\0"))
+        }
     if len(text) > MAX_EXTERNAL_ID_LENGTH:
         return "", _("response_id “%(value)s” is longer than %(limit)s characters (%(length)s)") % {
             "value": _shown(text),

@@ -344,11 +344,18 @@ class ImportOutcome:
     written: bool = False
 
 
-def import_responses(*, survey: CustomerSurvey, result, skip_bad_rows: bool) -> ImportOutcome:
-    """Write parsed rows; any bad row stops the whole import unless ``skip_bad_rows``."""
+def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> ImportOutcome:
+    """Write parsed rows; any bad row stops the whole import unless ``skip_bad_rows``.
+
+    A round without a survey gets one, closed, only when there is something to write: importing
+    alone does not publish a public link.
+    """
     outcome = ImportOutcome(result=result)
-    if result.file_errors or (result.errors and not skip_bad_rows):
+    if result.file_errors or (result.errors and not skip_bad_rows) or not result.responses:
         return outcome
+    survey = CustomerSurvey.objects.filter(assessment=assessment).first()
+    if survey is None:
+        survey = start_survey(assessment=assessment, is_open=False)
     ids = [r.external_id for r in result.responses if r.external_id]
     existing: set[str] = set()
     for start in range(0, len(ids), 900):

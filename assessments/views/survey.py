@@ -301,13 +301,6 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, survey = _survey_for(request, pk, lead=True)
-    if survey is None:
-        # Importing alone does not publish the link: the survey starts closed.
-        survey = (
-            services.start_survey(assessment=assessment, is_open=False)
-            if request.method == "POST"
-            else None
-        )
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     file_error = None
@@ -328,7 +321,7 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
             result = imports.parse_responses(rows, assessment.round_pillars())
             try:
                 outcome = services.import_responses(
-                    survey=survey,
+                    assessment=assessment,
                     result=result,
                     skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                 )

@@ -34,9 +34,8 @@ class Command(BaseCommand):
         except imports.ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         result = imports.parse_responses(rows, assessment.round_pillars())
-        survey = services.start_survey(assessment=assessment, is_open=False)
         outcome = services.import_responses(
-            survey=survey, result=result, skip_bad_rows=skip_bad_rows
+            assessment=assessment, result=result, skip_bad_rows=skip_bad_rows
         )
         for message in result.file_errors:
             self.stderr.write(f"error: {message}")
