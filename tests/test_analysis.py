@@ -812,3 +812,24 @@ def test_ci_contains_mean(counts: dict[int, int]) -> None:
 )
 def test_correlation_reading_treats_small_negatives_as_no_relation(value, label):
     assert correlation_reading(value) == label
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=15).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(min_value=1, max_value=6), min_size=n, max_size=n),
+            st.lists(st.integers(min_value=1, max_value=6), min_size=n, max_size=n),
+        )
+    )
+)
+def test_spearman_matches_scipy_on_tied_and_untied_data(pair):
+    x, y = pair
+    assume(len(set(x)) > 1 and len(set(y)) > 1)
+    ours = spearman(x, y)
+    theirs = stats.spearmanr(x, y)
+    assert ours.coefficient == pytest.approx(float(theirs.statistic), abs=1e-12)
+    if len(x) >= 3:
+        assert ours.p_value == pytest.approx(float(theirs.pvalue), abs=1e-9)
+    else:
+        assert ours.p_value is None
