@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import fmean
 
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,7 @@ class PillarScores:
     count: int
     mean: float | None
 
+    @cached_property
     def distribution_rows(self) -> list[dict]:
         """Per score value: label, count and share, for the stacked bar."""
         return [

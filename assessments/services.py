@@ -287,27 +287,43 @@ def record_responses(
 _ANSWER_COLUMNS = ("response_id", "pillar_id", "rank", "experience", "expectation")
 
 
-def _insert_answers(rows: Iterable[tuple], batch: int = 5000) -> None:
-    """Plain parameterised INSERTs: ten answers per response make model instances the cost.
+def _insert_answers(rows: Iterable[tuple]) -> None:
+    """Multi-row INSERTs without model instances: ten answers per response made those the cost.
 
     Values were validated by ``_check_response``; the table's constraints still apply.
     """
     connection = connections[router.db_for_write(CustomerAnswer)]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(CustomerAnswer._meta.db_table),
-        ", ".join(quote(c) for c in _ANSWER_COLUMNS),
-        ", ".join(["%s"] * len(_ANSWER_COLUMNS)),
+    width = len(_ANSWER_COLUMNS)
+    max_params = connection.features.max_query_params or 65_535
+    per_statement = max(1, min(1000, max_params // width))
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(CustomerAnswer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS)
     )
+    placeholder = "(" + ", ".join(["%s"] * width) + ")"
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path: one stream instead of a statement per thousand rows.
+        table = quote(CustomerAnswer._meta.db_table)
+        columns = ", ".join(quote(c) for c in _ANSWER_COLUMNS)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     with connection.cursor() as cursor:
         chunk: list[tuple] = []
+
+        def flush() -> None:
+            sql = head + ", ".join([placeholder] * len(chunk))
+            cursor.execute(sql, [value for row in chunk for value in row])
+            chunk.clear()
+
         for row in rows:
             chunk.append(row)
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                chunk = []
+            if len(chunk) >= per_statement:
+                flush()
         if chunk:
-            cursor.executemany(sql, chunk)
+            flush()
 
 
 def submit_web_response(*, survey: CustomerSurvey, response: NewResponse) -> bool:

@@ -104,3 +104,9 @@ def ci_width(summary, n: int) -> str:
 @register.filter
 def top_pillars(generation_row, pillar_by_slug: dict) -> list:
     return generation_row.top(pillar_by_slug)
+
+
+@register.filter
+def css_number(value: float) -> str:
+    """A number for a CSS value: always a dot, whatever the language."""
+    return f"{float(value):.2f}"
