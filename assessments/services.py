@@ -305,10 +305,12 @@ def _insert_answers(rows: Iterable[tuple]) -> None:
         # COPY is PostgreSQL's bulk path: one stream instead of a statement per thousand rows.
         table = quote(CustomerAnswer._meta.db_table)
         columns = ", ".join(quote(c) for c in _ANSWER_COLUMNS)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
         return
     with connection.cursor() as cursor:
         chunk: list[tuple] = []
