@@ -570,7 +570,7 @@ def test_query_count_of_a_1000_row_import_stays_within_the_same_bound(
 
 
 BATCHED_SQL = re.compile(
-    r'(\d+ times: )?'  # executemany is logged as "N times: <sql>"
+    r"(\d+ times: )?"  # executemany is logged as "N times: <sql>"
     r'INSERT INTO "assessments_(customeranswer|customerresponse|surveytally)"'  # bulk inserts
     # (tallies: one row per generation × pillar × value seen, at most ~1,300, whatever the rows)
     r'|SELECT "assessments_customerresponse"\."external_id"'  # known ids, 900 per query
