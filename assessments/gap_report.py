@@ -1,4 +1,4 @@
-"""Team versus customers: read the survey's tallies (a few hundred rows, whatever the number of
+"""Team versus customers: read the survey's tallies (about a thousand rows, whatever the number of
 responses) and the team's scorecards, and run the gap statistics on them."""
 
 from __future__ import annotations
