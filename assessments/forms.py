@@ -226,7 +226,12 @@ EXPERIENCE_CHOICES = [
 class CustomerSurveyForm(forms.Form):
     """The public survey: rank the pillars in customer wording, then the optional questions."""
 
-    nonce = forms.CharField(widget=forms.HiddenInput)
+    nonce = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": gettext_lazy("This form is incomplete. Please reload the page.")
+        },
+    )
 
     def __init__(self, *args, survey: CustomerSurvey, pillars: list[Pillar], **kwargs):
         super().__init__(*args, **kwargs)

@@ -160,6 +160,15 @@ def test_a_tampered_form_token_is_rejected_and_answers_kept(client, survey, pill
     _assert_nothing_stored()
 
 
+def test_a_post_without_the_form_token_says_to_reload(client, survey):
+    data = _form_post(client, survey)
+    del data["nonce"]
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    assert "This form is incomplete. Please reload the page." in response.content.decode()
+    _assert_nothing_stored()
+
+
 def test_a_form_of_another_survey_is_rejected(client, survey, team, lead):
     other = services.start_survey(
         assessment=services.create_assessment(team=team, title="Other", created_by=lead)
