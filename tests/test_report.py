@@ -385,3 +385,19 @@ def test_report_query_count_does_not_grow_with_responses(
     services.record_responses(survey=survey, responses=more, source="import")
     with django_assert_max_num_queries(small_count):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["ipa", "scorecards", "responses"])
+def test_export_query_count_does_not_grow_with_responses(
+    client, survey, assessment, pillars, lead, team_cards, name, django_assert_max_num_queries
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 10), source="web")
+    client.force_login(lead)
+    url = reverse("assessments:export", args=[assessment.pk, name, "xlsx"])
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(url).status_code == 200
+    small_count = len(small.captured_queries)
+    more = _responses(pillars, 300, seed=9)
+    services.record_responses(survey=survey, responses=more, source="import")
+    with django_assert_max_num_queries(small_count):
+        assert client.get(url).status_code == 200

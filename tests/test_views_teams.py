@@ -365,3 +365,14 @@ def test_team_page_query_count_does_not_grow_with_members_or_rounds(
     html = response.content.decode()
     assert html.count('href="/rounds/') >= 8
     assert "Scores per pillar across rounds" in html
+
+
+def test_join_page_and_account_pages_use_few_queries(client, team, django_assert_max_num_queries):
+    user = make_user()
+    client.force_login(user)
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("assessments:join", args=[team.join_token])).status_code == 200
+    client.logout()
+    for name in ["login", "assessments:signup", "password_reset"]:
+        with django_assert_max_num_queries(2):
+            assert client.get(reverse(name)).status_code == 200
