@@ -39,30 +39,9 @@ WARMUP = 3
 SEED = 2026
 COLLEAGUES = ["lead", "amara", "ben", "chloe", "dmitri", "elena"]
 
+
 # Plausible customers, as in seed_demo: generations differ in what they put first.
 # Generation value (models.Generation) -> (share, favourite pillar slugs, most important first).
-GENERATIONS = {
-    "gen-z": (0.20, ["digital-experiences", "friction", "brand-reputation", "content"]),
-    "millennials": (0.32, ["friction", "products-services", "digital-experiences"]),
-    "gen-x": (0.25, ["customer-service", "products-services", "friction", "communications"]),
-    "baby-boomers": (0.17, ["representatives", "customer-service", "products-services"]),
-    "silent": (0.03, ["representatives", "non-digital-experiences", "communications"]),
-    "prefer-not-to-say": (0.03, ["products-services", "customer-service", "friction"]),
-}
-EXPERIENCE = {
-    "advertising": 3.4,
-    "content": 3.6,
-    "digital-experiences": 2.9,
-    "non-digital-experiences": 3.3,
-    "communications": 3.0,
-    "representatives": 3.7,
-    "products-services": 3.8,
-    "customer-service": 2.4,
-    "friction": 2.3,
-    "brand-reputation": 3.5,
-}
-
-
 class BenchmarkFailure(Exception):
     pass
 
@@ -156,42 +135,9 @@ def time_pair(
 
 def fake_responses(pillars: list, rng: random.Random, count: int) -> list:
     """``count`` plausible responses, drawn in sequence from ``rng`` (so deterministic)."""
-    from assessments.services import NewResponse
+    from assessments.management.commands.seed_demo import demo_responses
 
-    generations = list(GENERATIONS)
-    weights = [GENERATIONS[g][0] for g in generations]
-    slugs = [p.slug for p in pillars]
-    pk_of = {p.slug: p.pk for p in pillars}
-    responses = []
-    for _ in range(count):
-        generation = rng.choices(generations, weights)[0]
-        favourites = GENERATIONS[generation][1]
-        utility = {
-            slug: (len(favourites) - favourites.index(slug)) * 1.3 if slug in favourites else 0.0
-            for slug in slugs
-        }
-        order = sorted(slugs, key=lambda slug: -(utility[slug] + rng.gauss(0, 1.6)))
-        experience = {
-            pk_of[slug]: min(5, max(1, round(rng.gauss(EXPERIENCE.get(slug, 3.2), 0.9))))
-            for slug in slugs
-            if rng.random() < 0.92
-        }
-        expectation = {
-            pk_of[slug]: min(5, max(1, round(rng.gauss(4.1, 0.7))))
-            for slug in slugs
-            if rng.random() < 0.85
-        }
-        nps = min(10, max(0, round(rng.gauss(7.0, 2.1))))
-        responses.append(
-            NewResponse(
-                ranks={pk_of[slug]: rank for rank, slug in enumerate(order, start=1)},
-                experience=experience,
-                expectation=expectation,
-                generation=generation,
-                nps=nps if rng.random() < 0.9 else None,
-            )
-        )
-    return responses
+    return demo_responses({p.slug: p for p in pillars}, rng, count)
 
 
 @dataclass

@@ -176,12 +176,14 @@ EXPERIENCE = {
 }
 
 
-def demo_responses(pillars: dict, rng: random.Random) -> list[services.NewResponse]:
+def demo_responses(
+    pillars: dict, rng: random.Random, count: int = CUSTOMER_COUNT
+) -> list[services.NewResponse]:
     """Plausible, noisy customer answers: generations differ in what they put first."""
     generations = list(GENERATION_PRIORITIES)
     weights = [GENERATION_PRIORITIES[g][0] for g in generations]
     responses = []
-    for _ in range(CUSTOMER_COUNT):
+    for _ in range(count):
         generation = rng.choices(generations, weights)[0]
         favourites = GENERATION_PRIORITIES[generation][1]
         utility = {
