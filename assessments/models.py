@@ -441,6 +441,10 @@ class TallyMetric(models.TextChoices):
     EXPECTATION = "expectation", _("expectation")
     NPS = "nps", _("NPS")
     RESPONSES = "responses", _("responses")
+    SOURCE = "source", _("source")  # value: index in SOURCE_ORDER
+
+
+SOURCE_ORDER = [ResponseSource.WEB, ResponseSource.IMPORT]
 
 
 class SurveyTally(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    SOURCE_ORDER,
     Assessment,
     AssessmentPillar,
     CustomerAnswer,
@@ -181,11 +182,17 @@ def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
 TallyKey = tuple[str, int | None, str, int]  # generation, pillar id, metric, value
 
 
-def _tally_counts(responses: Iterable[NewResponse]) -> Counter[TallyKey]:
+def _tally_counts(
+    responses: Iterable[NewResponse], sources: Iterable[str] | None = None
+) -> Counter[TallyKey]:
+    """Tally keys and counts of responses; ``sources`` gives each response's source, in order."""
     counts: Counter[TallyKey] = Counter()
-    for response in responses:
+    source_list = list(sources) if sources is not None else None
+    for index, response in enumerate(responses):
         generation = response.generation
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += 1
+        if source_list is not None:
+            counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source_list[index]))] += 1
         if response.nps is not None:
             counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
         for pillar_id, rank in response.ranks.items():
@@ -280,7 +287,7 @@ def record_responses(
             for stored, response in zip(created, responses, strict=True)
             for pillar_id, rank in response.ranks.items()
         )
-        _add_to_tallies(survey, _tally_counts(responses))
+        _add_to_tallies(survey, _tally_counts(responses, [source] * len(responses)))
     return created
 
 
@@ -351,9 +358,11 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
         CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
         SurveyTally.objects.filter(survey=survey).delete()
         responses: dict[int, dict] = {}
-        for pk, generation, nps in CustomerResponse.objects.filter(survey=survey).values_list(
-            "pk", "generation", "nps"
-        ):
+        sources: list[str] = []
+        for pk, generation, nps, source in CustomerResponse.objects.filter(
+            survey=survey
+        ).values_list("pk", "generation", "nps", "source"):
+            sources.append(source)
             responses[pk] = {
                 "generation": generation,
                 "nps": nps,
@@ -371,7 +380,7 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
                 data["experience"][pillar_id] = experience
             if expectation is not None:
                 data["expectation"][pillar_id] = expectation
-        counts = _tally_counts(NewResponse(**data) for data in responses.values())
+        counts = _tally_counts((NewResponse(**data) for data in responses.values()), sources)
         _add_to_tallies(survey, counts)
     return len(responses)
 

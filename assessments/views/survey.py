@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from .. import imports, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
+    SOURCE_ORDER,
     CustomerAnswer,
     CustomerResponse,
     CustomerSurvey,
@@ -175,18 +175,18 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def _manage_context(request, assessment, survey, settings_form=None) -> dict:
     context = {"assessment": assessment, "survey": survey}
     if survey is not None:
-        by_generation = dict(
-            SurveyTally.objects.filter(survey=survey, metric=TallyMetric.RESPONSES).values_list(
-                "generation", "count"
-            )
-        )
+        # Counts come from the running tallies: this page costs the same at any number of
+        # responses.
+        by_generation: dict[str, int] = {}
+        by_source: dict[str, int] = {}
+        for metric, generation, value, number in SurveyTally.objects.filter(
+            survey=survey, metric__in=[TallyMetric.RESPONSES, TallyMetric.SOURCE]
+        ).values_list("metric", "generation", "value", "count"):
+            if metric == TallyMetric.RESPONSES:
+                by_generation[generation] = number
+            else:
+                by_source[SOURCE_ORDER[value]] = number
         count = sum(by_generation.values())
-        by_source = dict(
-            CustomerResponse.objects.filter(survey=survey)
-            .values_list("source")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
         latest = list(
             CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
         )
