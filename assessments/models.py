@@ -310,16 +310,6 @@ class ResponseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
-class CustomerSurveyQuerySet(models.QuerySet):
-    def for_user(self, user) -> "CustomerSurveyQuerySet":
-        """Surveys of the rounds the user may see (see ``AssessmentQuerySet.for_user``)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(assessment__team__memberships__user=user).annotate(
-            viewer_role=F("assessment__team__memberships__role")
-        )
-
-
 class CustomerSurvey(models.Model):
     """The public survey of one round: customers rank the round's pillars in their own words."""
 
@@ -344,8 +334,6 @@ class CustomerSurvey(models.Model):
     ask_generation = models.BooleanField(_("ask for their generation"), default=True)
     ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    objects = CustomerSurveyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer survey")

@@ -182,17 +182,13 @@ def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
 TallyKey = tuple[str, int | None, str, int]  # generation, pillar id, metric, value
 
 
-def _tally_counts(
-    responses: Iterable[NewResponse], sources: Iterable[str] | None = None
-) -> Counter[TallyKey]:
-    """Tally keys and counts of responses; ``sources`` gives each response's source, in order."""
+def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[TallyKey]:
+    """Tally keys and counts of (response, source) pairs."""
     counts: Counter[TallyKey] = Counter()
-    source_list = list(sources) if sources is not None else None
-    for index, response in enumerate(responses):
+    for response, source in responses:
         generation = response.generation
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += 1
-        if source_list is not None:
-            counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source_list[index]))] += 1
+        counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source))] += 1
         if response.nps is not None:
             counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
         for pillar_id, rank in response.ranks.items():
@@ -287,7 +283,7 @@ def record_responses(
             for stored, response in zip(created, responses, strict=True)
             for pillar_id, rank in response.ranks.items()
         )
-        _add_to_tallies(survey, _tally_counts(responses, [source] * len(responses)))
+        _add_to_tallies(survey, _tally_counts((response, source) for response in responses))
     return created
 
 
@@ -358,11 +354,11 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
         CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
         SurveyTally.objects.filter(survey=survey).delete()
         responses: dict[int, dict] = {}
-        sources: list[str] = []
+        sources: dict[int, str] = {}
         for pk, generation, nps, source in CustomerResponse.objects.filter(
             survey=survey
         ).values_list("pk", "generation", "nps", "source"):
-            sources.append(source)
+            sources[pk] = source
             responses[pk] = {
                 "generation": generation,
                 "nps": nps,
@@ -380,7 +376,7 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
                 data["experience"][pillar_id] = experience
             if expectation is not None:
                 data["expectation"][pillar_id] = expectation
-        counts = _tally_counts((NewResponse(**data) for data in responses.values()), sources)
+        counts = _tally_counts((NewResponse(**data), sources[pk]) for pk, data in responses.items())
         _add_to_tallies(survey, counts)
     return len(responses)
 
@@ -404,9 +400,7 @@ def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> 
     outcome = ImportOutcome(result=result)
     if result.file_errors or (result.errors and not skip_bad_rows) or not result.responses:
         return outcome
-    survey = CustomerSurvey.objects.filter(assessment=assessment).first()
-    if survey is None:
-        survey = start_survey(assessment=assessment, is_open=False)
+    survey = start_survey(assessment=assessment, is_open=False)  # an existing one stays as it is
     ids = [r.external_id for r in result.responses if r.external_id]
     existing: set[str] = set()
     for start in range(0, len(ids), 900):

@@ -68,14 +68,6 @@ def pvalue(value: float | None) -> str:
 
 
 @register.filter
-def percent_width(value: float | None, maximum: float = 1.0) -> str:
-    """A CSS width percentage for a bar, clamped to 0–100."""
-    if value is None or maximum == 0:
-        return "0"
-    return f"{max(0.0, min(100.0, value / maximum * 100)):.1f}"
-
-
-@register.filter
 def percent(value: float | None) -> str:
     """A 0–1 share as a whole percentage."""
     if value is None:
