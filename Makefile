@@ -7,14 +7,21 @@ BIN := $(VENV)/bin
 # xstatic-bootstrap 5 builds from an sdist that needs setuptools < 81 (see build-constraints.txt).
 PIP_INSTALL := PIP_CONSTRAINT=build-constraints.txt $(BIN)/pip install --disable-pip-version-check -q
 
-.PHONY: run test install browser serve lint format bench clean
+.PHONY: run test install install-dev browser serve lint format typecheck check bench clean
 
+# The runtime set (what a server needs) and the development set (runtime + tests and tools).
 $(BIN)/.installed: requirements.txt build-constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -27,14 +34,21 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
 
-test: install browser
+test: install-dev browser
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+typecheck: install-dev
+	$(BIN)/mypy
+
+# What CI checks besides the tests: lint, formatting, missing migrations, types.
+check: lint typecheck
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -47,7 +61,7 @@ serve: install
 	       $(BIN)/python manage.py migrate --noinput && \
 	       $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -'
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m benchmarks.report_speed
 
 clean:

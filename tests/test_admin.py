@@ -70,3 +70,50 @@ def test_customer_responses_are_read_only_in_the_admin(admin_client, filled):
     assert admin_client.get(reverse("admin:assessments_customerresponse_add")).status_code == 403
     url = reverse("admin:assessments_customerresponse_delete", args=[response.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
+
+
+def test_admin_changelist_and_change_form_show_pillars(admin_client, pillars):
+    response = admin_client.get(reverse("admin:assessments_pillar_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for pillar in pillars:
+        assert pillar.name in html
+    response = admin_client.get(reverse("admin:assessments_pillar_change", args=[pillars[2].pk]))
+    assert response.status_code == 200
+    assert pillars[2].customer_question in response.content.decode()
+
+
+def _changelist_post(pillars, positions: dict[int, int]) -> dict:
+    data = {
+        "form-TOTAL_FORMS": str(len(pillars)),
+        "form-INITIAL_FORMS": str(len(pillars)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    for i, p in enumerate(pillars):
+        data[f"form-{i}-id"] = str(p.pk)
+        data[f"form-{i}-position"] = str(positions.get(p.pk, p.position))
+        if p.is_active:
+            data[f"form-{i}-is_active"] = "on"
+    return data
+
+
+def test_admin_can_swap_two_positions_in_the_list(admin_client, pillars):
+    a, b = pillars[0], pillars[1]
+    url = reverse("admin:assessments_pillar_changelist")
+    response = admin_client.post(url, _changelist_post(pillars, {a.pk: 2, b.pk: 1}))
+    assert response.status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.position, b.position) == (2, 1)
+
+
+def test_admin_list_refuses_two_pillars_on_one_position(admin_client, pillars):
+    a = pillars[0]
+    url = reverse("admin:assessments_pillar_changelist")
+    response = admin_client.post(url, _changelist_post(pillars, {a.pk: 5}))
+    assert response.status_code == 200
+    assert "share position 5" in response.content.decode()
+    a.refresh_from_db()
+    assert a.position == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,11 +54,8 @@ EXPECTED_EXAMPLE_COUNT = 7
 
 
 def _reference_dir() -> Path:
-    """Folder holding the reference JSON: CXP_REFERENCE_DIR, else ../shared/reference."""
-    override = os.environ.get("CXP_REFERENCE_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared" / "reference"
+    """Folder holding the reference JSON, kept in the repository with each example's source."""
+    return Path(__file__).resolve().parent / "data"
 
 
 def _load_examples() -> list[dict[str, Any]]:
