@@ -24,15 +24,28 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
     """Playwright's sync API runs an event loop in this thread; the ORM calls a browser test makes
-    to set up data are plain synchronous code, so Django's async-safety guard does not apply to
-    them. Scoped to each browser test, never the whole session."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    (set-up, the test, the database flush after it) are plain synchronous code, so Django's
+    async-safety guard does not apply to them. Allowed around each browser test only: the rest of
+    the suite keeps the guard."""
+    if "tests/e2e/" not in str(item.fspath):
+        return (yield)
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+# One browser per module, closed inside the last test's teardown, so no Playwright event loop
+# outlives the browser tests.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser).")
