@@ -1,5 +1,4 @@
 import re
-from collections import defaultdict
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,13 +14,14 @@ from .models import (
     Pillar,
     Team,
 )
+from .ranking import check_ranking
 from .services import Answer, NewResponse
 
-_ANSWER_KEY = re.compile(r"^(score|rank|note)_(\d+)$")
-_SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_(\d+)$")
+_ANSWER_KEY = re.compile(r"^(score|rank|note)_\d")
+_SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
 
 
-def check_ranking(
+def check_ranking_fields(
     form: forms.Form,
     cleaned: dict,
     *,
@@ -31,23 +31,16 @@ def check_ranking(
     duplicate_message: str,
 ) -> None:
     """Refuse answers for pillars outside ``form.pillars`` and mark every shared rank."""
-    known = {pillar.pk for pillar in form.pillars}
-    if any(
-        (match := key_pattern.match(key)) and int(match.group(2)) not in known for key in form.data
-    ):
+    # Compare field names as text: a posted key such as rank_<thousands of digits> is foreign,
+    # and is never turned into an int.
+    if any(key_pattern.match(key) and key not in form.fields for key in form.data):
         raise forms.ValidationError(foreign_message)
-    by_rank = defaultdict(list)
-    for pillar in form.pillars:
-        rank = cleaned.get(f"rank_{pillar.pk}")
-        if rank is not None:
-            by_rank[rank].append(pillar)
-    for rank, holders in by_rank.items():
-        if len(holders) > 1:
-            names = ", ".join(label(p) for p in holders)
-            for pillar in holders:
-                form.add_error(
-                    f"rank_{pillar.pk}", duplicate_message % {"rank": rank, "names": names}
-                )
+    ranks = {pillar: cleaned.get(f"rank_{pillar.pk}") for pillar in form.pillars}
+    found = check_ranking(ranks, form.pillars)
+    for rank, holders in found.shared.items():
+        names = ", ".join(label(p) for p in holders)
+        for pillar in holders:
+            form.add_error(f"rank_{pillar.pk}", duplicate_message % {"rank": rank, "names": names})
 
 
 class SignupForm(UserCreationForm):
@@ -168,7 +161,7 @@ class ScorecardForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        check_ranking(
+        check_ranking_fields(
             self,
             cleaned,
             key_pattern=_ANSWER_KEY,
@@ -315,7 +308,7 @@ class CustomerSurveyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        check_ranking(
+        check_ranking_fields(
             self,
             cleaned,
             key_pattern=_SURVEY_KEY,
