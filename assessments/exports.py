@@ -28,7 +28,9 @@ EXPORT_TABLES = [
 ]
 EXPORT_NAMES = {name for name, _label in EXPORT_TABLES}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula: the ASCII signs, ";" (a separator some
+# locales turn into a new cell), tab/CR/LF, and the full-width signs Excel also accepts.
+_FORMULA_START = ("=", "+", "-", "@", ";", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Table = tuple[list[str], Iterable[list[object]]]
 

@@ -54,10 +54,9 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+        # An address already in use is no error here: saying so would tell anyone which
+        # addresses have accounts. The sign-up view mails that address instead.
+        return self.cleaned_data["email"].strip()
 
 
 class TeamForm(forms.ModelForm):

@@ -8,14 +8,19 @@ Environment variables:
     SECURE_SSL_REDIRECT, SECURE_COOKIES, SECURE_PROXY_SSL_HEADER   true/false
     SECURE_HSTS_SECONDS   integer seconds
     EMAIL_BACKEND, DEFAULT_FROM_EMAIL   mail (console backend by default)
-    CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (for the survey rate limit)
+    CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (rate limits, login throttle)
     SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
+    REDIS_URL                e.g. redis://127.0.0.1:6379/0: cache and rate limits in Redis
+                             (default: the database cache, shared by every worker and server)
+    LOGIN_FAILURE_LIMIT      failed logins per account and per client before a 15-minute pause
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -90,19 +95,26 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "assessments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized request before anything (CSRF's check included) reads its body.
+    "assessments.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cxpillars.urls"
@@ -192,7 +204,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CX Pillars <noreply@localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every worker and every server (rate limits live in it): the database cache by
+# default (its table is made by migrate), Redis when REDIS_URL is set. Sessions stay in the
+# database (Django's default session engine), so they survive a Redis restart.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "assessments.throttling.DatabaseCache",
+            "LOCATION": "cxpillars_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Background work (big imports and exports) through django-tasks, the backport of Django 6's
 # tasks framework. The database backend needs no extra server: `manage.py db_worker` runs the
@@ -214,6 +241,45 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): our own files only, no inline script at all. Style
+# *attributes* are allowed: the bars and heat-map cells take their width or colour from the data
+# (server-computed numbers, never user text); an attribute cannot run script, and with img-src and
+# font-src limited to this site it cannot send anything elsewhere either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap's CSS draws its icons (menu, select arrow, check marks) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the app never uses, switched off for every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "payment", "usb",
+    )
+}  # fmt: skip
+
+# Request bodies: form fields at most 1 MB, a file above 2.5 MB goes to a temporary file. The
+# whole body is checked against its Content-Length before anything reads it
+# (assessments.middleware): 1 MB, or the import limit plus room for the form for a signed-in user.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 CXP_TRUSTED_PROXY_HOPS = env_int("CXP_TRUSTED_PROXY_HOPS", 0)
 
@@ -229,9 +295,24 @@ def _rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
-# Survey submissions per client (IP) and survey: count/seconds. Kept in the cache, so per process
-# with the default local-memory cache.
+# Survey submissions per client (IP) and survey: count/seconds, counted in the shared cache.
 CXP_SURVEY_RATE_LIMIT = _rate("SURVEY_RATE_LIMIT", "30/600")
+
+# Login throttle (django-axes) for the site login and the admin: failed attempts are stored in
+# the database, so every worker and server counts them together. A client (IP, behind the
+# trusted proxies above) and an account are each locked after LOGIN_FAILURE_LIMIT failures, for
+# 15 minutes (the lockout page says so); the page says the same whether the account exists or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = max(1, env_int("LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "assessments.throttling.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, services
+from .. import imports, services, throttling
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -36,27 +35,12 @@ NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
 # ----------------------------------------------------------------------------- public page
 
 
-def _client_ip(request: HttpRequest) -> str:
-    hops = settings.CXP_TRUSTED_PROXY_HOPS
-    if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request: HttpRequest, survey: CustomerSurvey) -> bool:
-    """Count POSTs per client and survey in a fixed window; True once over the limit."""
+    """Count POSTs per client and survey in the shared cache; True once over the limit."""
     limit, window = settings.CXP_SURVEY_RATE_LIMIT
-    key = f"survey-rate:{survey.pk}:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return throttling.over_limit(
+        f"survey-rate:{survey.pk}:{throttling.client_ip(request)}", limit=limit, window=window
+    )
 
 
 def _public_survey(token: str) -> CustomerSurvey:

@@ -2,13 +2,14 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.gap_report import report_document
+from assessments.management.base import QuietCommand
 from assessments.models import Assessment
 
 
-class Command(BaseCommand):
+class Command(QuietCommand):
     help = "Print the report of one assessment round (same document as /rounds/<id>/report.json)."
 
     def add_arguments(self, parser):

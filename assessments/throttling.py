@@ -1,0 +1,76 @@
+"""Who the client is, and how often it may do something: counted in the cache every worker and
+every server share (the database cache by default, Redis when configured)."""
+
+import base64
+import pickle
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends import db
+from django.db import connections, router, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
+
+    Only ``CXP_TRUSTED_PROXY_HOPS`` proxies are believed: entries a client wrote into
+    X-Forwarded-For itself sit further left and are ignored. Also django-axes' client address.
+    """
+    hops = settings.CXP_TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_limit(key: str, *, limit: int, window: int) -> bool:
+    """Count one more hit on ``key`` in a fixed window of ``window`` seconds; True past ``limit``.
+
+    ``add`` then ``incr`` are each atomic in Redis and in our database cache, so concurrent
+    requests on any worker or server are all counted.
+    """
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.add(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+class DatabaseCache(db.DatabaseCache):
+    """Django's database cache with an atomic ``incr``.
+
+    Django's own reads the value and writes it back, so two workers incrementing at once lose a
+    count; here the row is locked (PostgreSQL) or the write lock taken first (SQLite).
+    """
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        alias = router.db_for_write(self.cache_model_class)
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')} FROM {table} "
+                f"WHERE {quote('cache_key')} = %s AND {quote('expires')} >= %s{lock}",
+                [key, now],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise ValueError(f"Key '{key}' not found.")
+            stored = connection.ops.process_clob(row[0])
+            value = pickle.loads(base64.b64decode(stored.encode())) + delta
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(
+                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",
+                [encoded, key],
+            )
+        return value
