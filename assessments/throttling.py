@@ -30,15 +30,16 @@ def client_ip(request: HttpRequest) -> str:
 def over_limit(key: str, *, limit: int, window: int) -> bool:
     """Count one more hit on ``key`` in a fixed window of ``window`` seconds; True past ``limit``.
 
-    ``add`` then ``incr`` are each atomic in Redis and in our database cache, so concurrent
-    requests on any worker or server are all counted.
+    ``incr`` and ``add`` are each atomic in Redis and in our database cache, so concurrent
+    requests on any worker or server are all counted. The window starts at the first hit.
     """
-    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
+    except ValueError:  # no window open for this key
+        if cache.add(key, 1, timeout=window):
+            count = 1
+        else:  # another request opened it just now
+            count = cache.incr(key)
     return count > limit
 
 
@@ -57,20 +58,24 @@ class DatabaseCache(db.DatabaseCache):
         table = quote(self._table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
-        with transaction.atomic(using=alias), connection.cursor() as cursor:
+        # No savepoint inside a caller's transaction: two statements need no rollback point
+        # (and so nothing may raise inside the block).
+        value = None
+        with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {quote('value')} FROM {table} "
                 f"WHERE {quote('cache_key')} = %s AND {quote('expires')} >= %s{lock}",
                 [key, now],
             )
             row = cursor.fetchone()
-            if row is None:
-                raise ValueError(f"Key '{key}' not found.")
-            stored = connection.ops.process_clob(row[0])
-            value = pickle.loads(base64.b64decode(stored.encode())) + delta
-            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            cursor.execute(
-                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",
-                [encoded, key],
-            )
+            if row is not None:
+                stored = connection.ops.process_clob(row[0])
+                value = pickle.loads(base64.b64decode(stored.encode())) + delta
+                encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol))
+                cursor.execute(
+                    f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",
+                    [encoded.decode("latin1"), key],
+                )
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
         return value

@@ -20,7 +20,7 @@ FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits 
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
     cache.clear()
     yield
     cache.clear()
@@ -254,7 +254,8 @@ def test_public_page_and_submission_query_counts_do_not_grow_with_responses(
         client.get(url)
     page_queries = len(page.captured_queries)
     data = _form_post(client, survey)
-    with django_assert_max_num_queries(12) as post:
+    # 11 to store the response, 6 to open this client's rate-limit window in the shared cache.
+    with django_assert_max_num_queries(17) as post:
         assert client.post(url, data).status_code == 302
     post_queries = len(post.captured_queries)
     bulk = [

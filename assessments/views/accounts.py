@@ -58,9 +58,9 @@ def _mail_activation(request: HttpRequest, user, next_url: str | None) -> None:
     send_mail(
         _("Confirm your CX Pillars account"),
         _(
-            "Welcome to CX Pillars, %(user)s.\\n\\n"
-            "Open this link to confirm your email address and start:\\n%(url)s\\n\\n"
-            "If you did not sign up, ignore this mail: no account is made without the link.\\n"
+            "Welcome to CX Pillars, %(user)s.\n\n"
+            "Open this link to confirm your email address and start:\n%(url)s\n\n"
+            "If you did not sign up, ignore this mail: no account is made without the link.\n"
         )
         % {"user": user.get_username(), "url": request.build_absolute_uri(path)},
         None,
@@ -73,9 +73,9 @@ def _mail_existing_account(request: HttpRequest, user, email: str) -> None:
         _("You already have a CX Pillars account"),
         _(
             "Someone (perhaps you) tried to sign up to CX Pillars with this address, which "
-            "already has an account (user name: %(user)s).\\n\\n"
-            "Log in: %(login)s\\nForgot your password? %(reset)s\\n\\n"
-            "If it was not you, ignore this mail: nothing was changed.\\n"
+            "already has an account (user name: %(user)s).\n\n"
+            "Log in: %(login)s\nForgot your password? %(reset)s\n\n"
+            "If it was not you, ignore this mail: nothing was changed.\n"
         )
         % {
             "user": user.get_username(),
