@@ -468,3 +468,50 @@ class SurveyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """A big export built by the background worker; the file is kept here, so every server can
+    hand it out, and progress is written here for the page to show."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    name = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ExportStatus]),
+                name="export_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="export_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0

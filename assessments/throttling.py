@@ -35,11 +35,8 @@ def over_limit(key: str, *, limit: int, window: int) -> bool:
     """
     try:
         count = cache.incr(key)
-    except ValueError:  # no window open for this key
-        if cache.add(key, 1, timeout=window):
-            count = 1
-        else:  # another request opened it just now
-            count = cache.incr(key)
+    except ValueError:  # no window open yet; if another request opens it first, count there
+        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     return count > limit
 
 

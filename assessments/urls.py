@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, pages, reports, rounds, survey, teams
+from .views import accounts, export_jobs, pages, reports, rounds, survey, teams
 
 app_name = "assessments"
 
@@ -30,6 +30,12 @@ urlpatterns = [
     path("rounds/<int:pk>/report/", reports.report, name="report"),
     path("rounds/<int:pk>/report.json", reports.report_json, name="report_json"),
     path("rounds/<int:pk>/export/<str:name>.<str:fmt>", reports.export, name="export"),
+    path("rounds/<int:pk>/exports/<int:job_id>/", export_jobs.export_job, name="export_job"),
+    path(
+        "rounds/<int:pk>/exports/<int:job_id>/download/",
+        export_jobs.export_download,
+        name="export_download",
+    ),
     path("rounds/<int:pk>/survey/", survey.survey_manage, name="survey"),
     path("rounds/<int:pk>/survey/start/", survey.survey_start, name="survey_start"),
     path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),

@@ -12,6 +12,7 @@ Environment variables:
     SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
     REDIS_URL                e.g. redis://127.0.0.1:6379/0: cache and rate limits in Redis
                              (default: the database cache, shared by every worker and server)
+    EXPORT_BACKGROUND_ROWS   an XLSX of more responses than this is built in the background
     LOGIN_FAILURE_LIMIT      failed logins per account and per client before a 15-minute pause
 """
 
@@ -66,6 +67,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Whether this is a deployed (reachable) site, as configured: the test runner turns DEBUG off for
+# its run, but a test database is not a public site (seed_demo asks this).
+CXP_PUBLIC_SITE = not DEBUG
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
@@ -294,6 +298,9 @@ def _rate(name: str, default: str) -> tuple[int, int]:
         raise ImproperlyConfigured(f"{name} needs positive numbers (got {raw!r}).")
     return count, seconds
 
+
+# An XLSX of more customer responses than this is built by the background worker.
+CXP_EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 
 # Survey submissions per client (IP) and survey: count/seconds, counted in the shared cache.
 CXP_SURVEY_RATE_LIMIT = _rate("SURVEY_RATE_LIMIT", "30/600")

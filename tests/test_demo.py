@@ -5,8 +5,7 @@ from django.core.management import call_command
 from assessments.models import Assessment, CustomerResponse, Generation, Scorecard, Team
 
 
-def test_seed_demo_builds_the_demo_story_and_is_safe_to_rerun(db, settings):
-    settings.DEBUG = True  # a development machine (the test runner turns DEBUG off)
+def test_seed_demo_builds_the_demo_story_and_is_safe_to_rerun(db):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=StringIO())

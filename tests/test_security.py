@@ -269,14 +269,14 @@ def test_a_full_width_formula_in_a_response_id_is_exported_inert(client, assessm
 
 
 def test_seed_demo_refuses_a_public_site_and_writes_nothing(db, settings):
-    settings.DEBUG = False
+    settings.CXP_PUBLIC_SITE = True  # as DEBUG=false in the environment makes it
     with pytest.raises(CommandError, match="--i-know-this-is-public"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not get_user_model().objects.exists()
 
 
 def test_seed_demo_on_a_public_site_prints_random_passwords_that_work(db, settings, client):
-    settings.DEBUG = False
+    settings.CXP_PUBLIC_SITE = True  # as DEBUG=false in the environment makes it
     out = io.StringIO()
     call_command("seed_demo", "--i-know-this-is-public", stdout=out)
     text = out.getvalue()

@@ -10,7 +10,6 @@ from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 from .conftest import make_assessment, make_scorecard, make_team, make_user
 
-
 SIGNUP = {"password1": "a-long-unusual-pass-77", "password2": "a-long-unusual-pass-77"}
 
 

@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import analysis, charts, exports
+from .. import analysis, charts, export_jobs, exports
 from ..exports import EXPORT_NAMES, EXPORT_TABLES
 from ..gap_report import QUADRANT_LABELS, gap_report, report_document
 from ..reporting import AGREEMENT_READINGS
@@ -112,13 +112,18 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     if name not in EXPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404
     assessment = assessment_for(request, pk)
+    filename = f"{slugify(assessment.title) or 'round'}-{name}"
+    if export_jobs.in_background(assessment, name, fmt):
+        job = export_jobs.start(
+            assessment=assessment, user=request.user, name=name, filename=filename
+        )
+        return redirect("assessments:export_job", pk=assessment.pk, job_id=job.pk)
     if name == "responses":
         table = exports.responses_table(assessment)
     else:
         table = exports.report_table(
             gap_report(assessment, performance=request.GET.get("performance")), name
         )
-    filename = f"{slugify(assessment.title) or 'round'}-{name}"
     if fmt == "csv":
         return exports.csv_response(filename, table)
     return exports.xlsx_response(filename, name, table)

@@ -232,13 +232,13 @@ class Command(QuietCommand):
         )
 
     def handle(self, *args, public: bool = False, **options):
-        if not settings.DEBUG and not public:
+        if settings.CXP_PUBLIC_SITE and not public:
             raise CommandError(
                 "DEBUG is false: this looks like a public site, and the demo accounts have "
                 "well-known passwords. Add --i-know-this-is-public to seed it with random ones."
             )
         # On a public site each account gets its own random password, printed once below.
-        random_passwords = not settings.DEBUG
+        random_passwords = settings.CXP_PUBLIC_SITE
         passwords = {
             username: secrets.token_urlsafe(12) if random_passwords else default
             for username, default in [(ADMIN[0], ADMIN[1])]
