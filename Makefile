@@ -55,14 +55,18 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Production-like: DEBUG off, collected static files, gunicorn on 127.0.0.1:8000 over plain HTTP.
+# Production-like: DEBUG off, collected static files, gunicorn on 127.0.0.1:8000 over plain HTTP,
+# with the background worker beside it (stopped with it).
 serve: install
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
 	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	       $(BIN)/python manage.py migrate --noinput && \
-	       $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -'
+	       { $(BIN)/python manage.py db_worker & worker=$$!; \
+	         trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	         $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile - \
+	           --limit-request-line 4094 --limit-request-fields 50 --limit-request-field_size 8190; }'
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.report_speed
