@@ -44,7 +44,9 @@ class DatabaseCache(db.DatabaseCache):
     """Django's database cache with an atomic ``incr``.
 
     Django's own reads the value and writes it back, so two workers incrementing at once lose a
-    count; here the row is locked (PostgreSQL) or the write lock taken first (SQLite).
+    count; here the row is locked (PostgreSQL) or the write lock taken first (SQLite). This is
+    also why the survey's counter is ours and not django-ratelimit's: that library needs a cache
+    with an atomic increment and says plainly that Django's database cache has none.
     """
 
     def incr(self, key, delta=1, version=None):
