@@ -10,9 +10,11 @@ Environment variables:
     EMAIL_BACKEND, DEFAULT_FROM_EMAIL   mail (console backend by default)
     CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (rate limits, login throttle)
     SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
+    SIGNUP_RATE_LIMIT        sign-ups (each sends a mail) per client, e.g. 10/3600
     REDIS_URL                e.g. redis://127.0.0.1:6379/0: cache and rate limits in Redis
                              (default: the database cache, shared by every worker and server)
-    EXPORT_BACKGROUND_ROWS   an XLSX of more responses than this is built in the background
+    EXPORT_BACKGROUND_ROWS   an XLSX of more responses than this (a CSV of 10x) is built in the
+                             background
     LOGIN_FAILURE_LIMIT      failed logins per account and per client before a 15-minute pause
 """
 
@@ -299,11 +301,14 @@ def _rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
-# An XLSX of more customer responses than this is built by the background worker.
+# An XLSX of more customer responses than this (a CSV of ten times as many) is built by the
+# background worker (assessments/export_jobs.py).
 CXP_EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 
 # Survey submissions per client (IP) and survey: count/seconds, counted in the shared cache.
 CXP_SURVEY_RATE_LIMIT = _rate("SURVEY_RATE_LIMIT", "30/600")
+# Sign-ups per client: each one sends a mail, so an open form must not become a mail cannon.
+CXP_SIGNUP_RATE_LIMIT = _rate("SIGNUP_RATE_LIMIT", "10/3600")
 
 # Login throttle (django-axes) for the site login and the admin: failed attempts are stored in
 # the database, so every worker and server counts them together. A client (IP, behind the

@@ -86,3 +86,28 @@ def test_another_teams_export_job_gives_404(
     client.force_login(outsider)
     for name in ["assessments:export_job", "assessments:export_download"]:
         assert client.get(reverse(name, args=[assessment.pk, job.pk])).status_code == 404
+
+
+def test_a_big_csv_export_is_built_in_the_background_too(
+    client, assessment, lead, responses, settings
+):
+    settings.CXP_EXPORT_BACKGROUND_ROWS = 0
+    client.force_login(lead)
+    url = reverse("assessments:export", args=[assessment.pk, "responses", "csv"])
+    assert client.get(url).status_code == 302
+    job = ExportJob.objects.get()
+    export_jobs.run(job.pk)
+    file = client.get(reverse("assessments:export_download", args=[assessment.pk, job.pk]))
+    assert file["Content-Type"].startswith("text/csv")
+    lines = file.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("response,") and len(lines) == 1 + responses
+
+
+def test_a_job_delivered_twice_is_built_once(assessment, lead, responses):
+    job = export_jobs.start(
+        assessment=assessment, user=lead, name="responses", fmt="xlsx", filename="r"
+    )
+    export_jobs.run(job.pk)
+    finished = ExportJob.objects.get().finished_at
+    export_jobs.run(job.pk)
+    assert ExportJob.objects.get().finished_at == finished

@@ -400,3 +400,23 @@ def test_join_page_and_account_pages_use_few_queries(client, team, django_assert
     for name in ["login", "assessments:signup", "password_reset"]:
         with django_assert_max_num_queries(2):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_flood_of_signups_from_one_client_gets_429_and_sends_no_more_mail(client, db, settings):
+    settings.CXP_SIGNUP_RATE_LIMIT = (3, 3600)
+    statuses = [
+        client.post(
+            reverse("assessments:signup"),
+            {"username": f"flood{i}", "email": f"victim{i}@example.com", **SIGNUP},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    assert get_user_model().objects.filter(username__startswith="flood").count() == 3
+    other = client.post(
+        reverse("assessments:signup"),
+        {"username": "elsewhere", "email": "elsewhere@example.com", **SIGNUP},
+        REMOTE_ADDR="198.51.100.77",
+    )
+    assert other.status_code == 302

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -14,6 +15,7 @@ from django.utils.http import (
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .. import throttling
 from ..forms import SignupForm
 
 
@@ -35,6 +37,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     """
     if request.user.is_authenticated:
         return redirect(_safe_next(request) or "assessments:dashboard")
+    if request.method == "POST":
+        limit, window = settings.CXP_SIGNUP_RATE_LIMIT
+        key = f"signup-rate:{throttling.client_ip(request)}"
+        if throttling.over_limit(key, limit=limit, window=window):
+            return render(request, "registration/signup_rate_limited.html", status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]

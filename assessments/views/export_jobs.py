@@ -9,6 +9,8 @@ from ..exports import XLSX_TYPE
 from ..models import ExportJob, ExportStatus
 from .access import assessment_for
 
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE}
+
 
 def _job_for(request: HttpRequest, pk: int, job_id: int) -> ExportJob:
     assessment = assessment_for(request, pk)
@@ -38,6 +40,6 @@ def export_download(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     if job.status != ExportStatus.DONE:
         raise Http404
     data = ExportJob.objects.values_list("data", flat=True).get(pk=job.pk)
-    response = HttpResponse(bytes(data), content_type=XLSX_TYPE)
+    response = HttpResponse(bytes(data), content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

@@ -115,7 +115,7 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     filename = f"{slugify(assessment.title) or 'round'}-{name}"
     if export_jobs.in_background(assessment, name, fmt):
         job = export_jobs.start(
-            assessment=assessment, user=request.user, name=name, filename=filename
+            assessment=assessment, user=request.user, name=name, fmt=fmt, filename=filename
         )
         return redirect("assessments:export_job", pk=assessment.pk, job_id=job.pk)
     if name == "responses":
