@@ -4,6 +4,7 @@ import itertools
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from assessments import services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
@@ -18,13 +19,15 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _pillars_after_flush(request):
-    """Transactional tests flush the tables after each test; put the seeded pillars back."""
+    """Transactional tests flush the tables after each test; put the seeded pillars back, and
+    empty the database cache (rate-limit counters), which flush does not touch."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         seed = importlib.import_module("assessments.migrations.0002_seed_pillars").seed
         seed(apps, None)
+        cache.clear()
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):
