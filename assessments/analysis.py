@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 import warnings
@@ -23,6 +24,7 @@ QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possi
 ALPHA = 0.05  # significance level of every test the report reads
 _TOLERANCE = 1e-9
 EXACT_SPEARMAN_MAX_N = 12  # exact null distribution up to here (without ties)
+ENUMERATE_MAX_N = 8  # with ties, every reordering is tried up to here (8! = 40,320)
 PERMUTATIONS = 1999  # Monte Carlo permutations where no exact distribution is used
 
 
@@ -349,19 +351,33 @@ def spearman_exact_p(rho: float, n: int, *, alternative: str = "two-sided") -> f
     return hits / total
 
 
+@cache
+def _all_orderings(n: int) -> np.ndarray:
+    """Every permutation of range(n) as rows (n <= ENUMERATE_MAX_N)."""
+    return np.array(list(itertools.permutations(range(n))), dtype=np.intp)
+
+
 def _spearman_permutation_p(
     x: Sequence[float], y: Sequence[float], rho: float, permutations: int
-) -> float:
-    """Two-sided Monte Carlo permutation p-value of rho, ties kept (Phipson & Smyth 2010)."""
-    rx = np.asarray(mid_ranks(x))
-    ry = np.asarray(mid_ranks(y))
-    rng = np.random.default_rng(_seed(list(rx), list(ry)))
-    shuffled = rng.permuted(np.tile(ry, (permutations, 1)), axis=1)
-    cx = rx - rx.mean()
-    cy = shuffled - ry.mean()
-    r = (cy @ cx) / math.sqrt(float(cx @ cx) * float(((ry - ry.mean()) ** 2).sum()))
+) -> tuple[float, str]:
+    """Two-sided permutation p of rho with ties kept: every reordering for n <= 8, else Monte
+    Carlo with (hits + 1)/(B + 1) (Phipson & Smyth 2010)."""
+    rx, ry = sorted([tuple(mid_ranks(x)), tuple(mid_ranks(y))])  # same answer for (y, x)
+    fixed, moved = np.asarray(rx), np.asarray(ry)
+    if len(moved) <= ENUMERATE_MAX_N:
+        shuffled = moved[_all_orderings(len(moved))]
+        method = "exact"
+    else:
+        rng = np.random.default_rng(_seed(rx, ry))
+        shuffled = rng.permuted(np.tile(moved, (permutations, 1)), axis=1)
+        method = "permutation"
+    cx = fixed - fixed.mean()
+    cy = moved - moved.mean()
+    r = ((shuffled - moved.mean()) @ cx) / math.sqrt(float(cx @ cx) * float(cy @ cy))
     hits = int(np.count_nonzero(np.abs(r) >= abs(rho) - _TOLERANCE))
-    return (hits + 1) / (permutations + 1)
+    if method == "exact":
+        return hits / len(shuffled), method
+    return (hits + 1) / (permutations + 1), method
 
 
 def spearman(
@@ -376,7 +392,7 @@ def spearman(
         return Correlation(rho, None)
     if n <= EXACT_SPEARMAN_MAX_N and not _has_ties(x) and not _has_ties(y):
         return Correlation(rho, spearman_exact_p(rho, n))
-    return Correlation(rho, _spearman_permutation_p(x, y, rho, permutations))
+    return Correlation(rho, _spearman_permutation_p(x, y, rho, permutations)[0])
 
 
 def spearman_ci95(rho: float | None, n: int) -> tuple[float, float] | None:
