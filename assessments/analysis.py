@@ -820,8 +820,8 @@ def rank_differences(
 ) -> dict[str, RankDifference]:
     """Per pillar: Welch's interval for team minus customer mean rank, Holm across pillars.
 
-    A pillar differs only when the Holm-adjusted p is below alpha and the difference is at least
-    min_difference places (a practical margin).
+    The team's variance is floored at the customers' (see below). A pillar differs only when
+    the Holm-adjusted p is below alpha and the difference is at least min_difference places.
     """
     slugs = [slug for slug in team_ranks if slug in customer_tally]
     tests: dict[str, Difference | None] = {}
@@ -833,11 +833,15 @@ def rank_differences(
             tests[slug], means[slug] = None, None
             continue
         means[slug] = statistics.fmean(ranks) - mean2
-        team_var = statistics.variance(ranks) if len(ranks) >= 2 else 0.0
-        tests[slug] = (
-            welch_difference((len(ranks), statistics.fmean(ranks), team_var), (n2, mean2, var2))
-            if var2 is not None
-            else None
+        if var2 is None or len(ranks) < 2:
+            tests[slug] = None
+            continue
+        # A few colleagues often agree by chance (two who both put a pillar first have variance
+        # 0), which would shrink the interval to the customers' alone: the team's variance is
+        # floored at the customers', its value when both come from one population.
+        team_var = max(statistics.variance(ranks), var2)
+        tests[slug] = welch_difference(
+            (len(ranks), statistics.fmean(ranks), team_var), (n2, mean2, var2)
         )
     adjusted = holm([test.p_value if test else None for test in tests.values()])
     result = {}

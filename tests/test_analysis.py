@@ -874,15 +874,16 @@ def test_spearman_with_ties_uses_every_reordering_up_to_eight() -> None:
 
 def test_spearman_with_ties_beyond_eight_is_a_stable_permutation_p() -> None:
     x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
-    y = [2, 1, 4, 4, 5, 7, 6, 9, 8, 11, 10]
+    y = [5, 1, 9, 4, 4, 7, 6, 3, 8, 11, 10]
     first, again = spearman(x, y), spearman(x, y)
     assert first == again  # the same data always give the same p
     rng = np.random.default_rng(12345)
     orders = rng.permuted(np.tile(stats.rankdata(y), (200_000, 1)), axis=1)
     values = _rhos_of_reorderings(x, orders)
     reference = float(np.mean(np.abs(values) >= abs(first.coefficient) - 1e-9))
-    # Monte Carlo error of our 1,999 permutations at p ~ 0.001 is about 0.0007.
-    assert first.p_value == pytest.approx(reference, abs=0.003)
+    assert 0.03 < reference < 0.2
+    # Monte Carlo error of our 1,999 permutations at p ~ 0.07 is about 0.006.
+    assert first.p_value == pytest.approx(reference, abs=0.015)
 
 
 def test_spearman_ci_uses_fisher_z_with_bonett_wright_variance() -> None:
