@@ -195,7 +195,7 @@ def test_page_text_for_no_one_and_two_colleagues(client, assessment, team, lead,
     assert "Only one scorecard so far" in one
     assert 'data-testid="closeness"' not in one
     # A second colleague whose ranking is unrelated to the first (rho 0.08).
-    order = [pillars[i - 1] for i in (3, 7, 1, 10, 2, 4, 9, 6, 8, 5)]
+    order = [pillars[i - 1] for i in (8, 6, 2, 1, 3, 10, 9, 7, 5, 4)]
     make_scorecard(assessment, _member(team), order=order)
     two = client.get(url).content.decode()
     agreement = _agreement_text(two)

@@ -16,13 +16,16 @@ def test_lead_reads_the_comparison_and_the_gap_report_of_the_demo(page, pillars)
 
     page.get_by_role("link", name="Compare colleagues").click()
     expect(page.get_by_role("heading", name="Do we agree?")).to_be_visible()
-    expect(page.get_by_test_id("kendall-w")).to_have_text("0.36")
+    # W 0.36 among six colleagues is a mean pairwise rho of (6 × 0.36 − 1)/5 = +0.23.
+    expect(page.get_by_test_id("mean-rho")).to_have_text("+0.23")
     expect(page.get_by_test_id("heatmap")).to_be_visible()
     screenshot(page, "comparison")
 
     page.go_back()
     page.get_by_role("link", name="Team vs customers").click()
-    expect(page.get_by_test_id("headline")).to_contain_text("moderate agreement (rho 0.51)")
+    # rho 0.51 over ten pillars: its 95% CI includes 0, so the headline claims nothing.
+    expect(page.get_by_test_id("headline")).to_contain_text("Not enough evidence yet")
+    expect(page.get_by_test_id("headline-numbers")).to_contain_text("rho 0.51, 95% CI −0.")
     expect(page.get_by_test_id("fix-first")).to_contain_text("Friction")
     expect(page.get_by_test_id("sample")).to_contain_text("300 / 300")
     expect(page.locator("svg[role=img]")).to_have_count(4)
