@@ -208,9 +208,10 @@ class ColleagueComparison:
         """W with its permutation test; computed on first use (the team page does not need it)."""
         return analysis.concordance_test(self.matrix)
 
-    @property
+    @cached_property
     def concordance(self) -> analysis.Concordance:
-        return self.agreement.concordance
+        """W alone, without its permutation test (what the team page shows per round)."""
+        return analysis.kendall_w(self.matrix)
 
     @property
     def reading_key(self) -> str:
