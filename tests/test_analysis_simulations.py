@@ -147,7 +147,8 @@ def test_random_colleagues_are_rarely_called_close_to_the_others(colleagues):
     close = total = 0
     for _ in range(rounds):
         rankings = [
-            dict(zip(SLUGS, rng.sample(range(1, ITEMS + 1), ITEMS))) for _ in range(colleagues)
+            dict(zip(SLUGS, rng.sample(range(1, ITEMS + 1), ITEMS), strict=True))
+            for _ in range(colleagues)
         ]
         for result in leave_one_out_closeness(rankings):
             total += 1
