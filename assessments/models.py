@@ -429,10 +429,13 @@ class TallyMetric(models.TextChoices):
     EXPECTATION = "expectation", _("expectation")
     NPS = "nps", _("NPS")
     RESPONSES = "responses", _("responses")
-    SOURCE = "source", _("source")  # value: index in SOURCE_ORDER
+    SOURCE = "source", _("source")  # value: the source's code in SOURCE_CODES
 
 
-SOURCE_ORDER = [ResponseSource.WEB, ResponseSource.IMPORT]
+# The number a source is counted under in SurveyTally.value. Stored in the database: a code is
+# never changed or reused; a new source takes a new number.
+SOURCE_CODES: dict[str, int] = {ResponseSource.WEB: 1, ResponseSource.IMPORT: 2}
+SOURCE_BY_CODE: dict[int, str] = {code: source for source, code in SOURCE_CODES.items()}
 
 
 class SurveyTally(models.Model):
