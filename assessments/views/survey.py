@@ -39,7 +39,7 @@ NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
 def _client_ip(request: HttpRequest) -> str:
     hops = settings.CXP_TRUSTED_PROXY_HOPS
     if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= hops:
             return forwarded[-hops]
