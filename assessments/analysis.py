@@ -337,7 +337,7 @@ def spearman_null_distribution(n: int) -> tuple[tuple[int, int], ...]:
 
 
 def spearman_exact_p(rho: float, n: int, *, alternative: str = "two-sided") -> float:
-    """Exact p-value of Spearman's rho without ties from the full null distribution (n <= 12)."""
+    """Exact p of Spearman's rho without ties, full null distribution (Kendall & Gibbons 1990)."""
     values, counts = _spearman_null_arrays(n)
     if alternative == "greater":
         extreme = values >= rho - _TOLERANCE
@@ -386,7 +386,7 @@ def _spearman_permutation_p(
 def spearman(
     x: Sequence[float], y: Sequence[float], *, permutations: int = PERMUTATIONS
 ) -> Correlation:
-    """Spearman's rho with an exact p-value (n <= 12, no ties) or a permutation p-value."""
+    """Spearman (1904) rho; exact p for n <= 12 untied, else permutation (Phipson & Smyth 2010)."""
     rho = spearman_rho(x, y)
     n = len(x)
     if rho is None:
@@ -567,7 +567,7 @@ def closeness_to(
 
 
 def leave_one_out_closeness(rankings: Sequence[Mapping[str, int]]) -> list[Correlation]:
-    """Spearman's rho of each rater with the mean ranks of the other raters (leave-one-out)."""
+    """Spearman's rho of each rater with the other raters' mean ranks (leave-one-out)."""
     results = []
     for index, ranking in enumerate(rankings):
         others = [other for position, other in enumerate(rankings) if position != index]
@@ -644,7 +644,7 @@ def design_rank_sd(items: int) -> float:
 def n_for_margin(
     summaries: Iterable[RankSummary], *, scale_max: int, min_n: int, margin: float = 0.5
 ) -> int | None:
-    """Responses giving each pillar's 95% t-interval a half-width <= margin (per pillar).
+    """Responses for each pillar's 95% t half-width <= margin, per pillar (Cochran 1977).
 
     Uses the observed sd, or the design sd of random ranking when the observed spread is
     degenerate (sd 0 or fewer than min_n answers); the largest need over pillars.
@@ -824,7 +824,7 @@ def rank_differences(
     min_difference: float,
     alpha: float = ALPHA,
 ) -> dict[str, RankDifference]:
-    """Per pillar: Welch's interval for team minus customer mean rank, Holm across pillars.
+    """Per pillar: Welch (1947) interval, team minus customer mean rank; Holm (1979) over pillars.
 
     The team's variance is floored at the customers' (see below). A pillar differs only when
     the Holm-adjusted p is below alpha and the difference is at least min_difference places.

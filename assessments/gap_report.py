@@ -354,7 +354,15 @@ def customer_side(data: RoundData, tallies: SurveyTallies) -> CustomerSide:
     n = len(data.pillars)
     if tallies.count == 0:
         empty = analysis.Concordance(0, n, None, None, None, None, None)
-        return CustomerSide([], analysis.Agreement(empty, None, None, ""), None, *[None] * 4)
+        return CustomerSide(
+            pillars=[],
+            agreement=analysis.Agreement(empty, None, None, ""),
+            n_for_half_rank=None,
+            nps=None,
+            nps_margin=None,
+            csat=None,
+            csat_margin=None,
+        )
     rank_tally = tallies.rank_tally()
     entries = analysis.consensus(rank_tally, data.positions)
     summaries = analysis.rank_summaries(
