@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from assessments import analysis, services
 from assessments.gap_report import gap_report
-from assessments.models import Membership, Role
+from assessments.models import Assessment, Membership, Role
+from assessments.report_json import report_document
 
 from .conftest import make_scorecard, make_user
 
@@ -608,3 +609,19 @@ def test_nps_of_few_answers_has_no_margin(client, survey, assessment, pillars, l
     report = gap_report(assessment)
     assert report.nps is not None and report.nps_margin is None
     assert report.csat is not None and report.csat_margin is None
+
+
+def test_the_demo_report_states_what_the_issue_measured_by_hand(db):
+    # The figures issue 10 computed for the demo: NPS -14.6 +- 9.8; rho 0.51 with a 95% CI of
+    # about -0.22 to 0.87 (so: not enough evidence); and the old "outside the CI" flag marked
+    # 8 of 10 pillars, where the tested difference now marks none.
+    call_command("seed_demo", stdout=StringIO())
+    doc = report_document(Assessment.objects.get(title="Q4 2026 review"))
+    customers, comparison = doc["customers"], doc["comparison"]
+    assert customers["nps"] == pytest.approx(-14.6, abs=0.05)
+    assert customers["nps_margin"] == pytest.approx(9.8, abs=0.05)
+    assert comparison["spearman_rho"] == pytest.approx(0.51, abs=0.005)
+    assert comparison["spearman_ci95_low"] == pytest.approx(-0.22, abs=0.005)
+    assert comparison["spearman_ci95_high"] == pytest.approx(0.87, abs=0.01)
+    assert comparison["verdict"] == "not_enough_evidence"
+    assert [row["slug"] for row in comparison["pillars"] if row["differs"]] == []

@@ -55,8 +55,7 @@ def test_a_two_person_team_reads_honest_statements_on_a_phone(phone_page, pillar
     services.record_responses(
         survey=survey,
         responses=[
-            services.NewResponse(ranks={p.pk: p.position for p in pillars}, nps=9)
-            for _ in range(2)
+            services.NewResponse(ranks={p.pk: p.position for p in pillars}, nps=9) for _ in range(2)
         ],
         source="web",
     )
