@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import random
@@ -157,8 +158,6 @@ def _rhos_of_reorderings(x: list[float], orders: np.ndarray) -> np.ndarray:
 
 def _enumerated_p(x: list[float], y: list[float]) -> float:
     """Two-sided p of Spearman's rho over every reordering of y (ties kept): the exact answer."""
-    import itertools
-
     ry = stats.rankdata(y)
     orders = np.array(list(itertools.permutations(ry)))
     observed = stats.spearmanr(x, y).statistic
@@ -811,8 +810,6 @@ def test_spearman_matches_scipy_on_tied_and_untied_data(pair):
 @functools.cache
 def _all_rhos(n: int) -> list[float]:
     """Rho of 1..n against each of its n! orderings, from sum(d²), by brute force."""
-    import itertools
-
     base = range(1, n + 1)
     return [
         1 - 6 * sum((a - b) ** 2 for a, b in zip(base, order, strict=True)) / (n**3 - n)
@@ -933,8 +930,6 @@ def test_concordance_test_of_two_raters_is_the_exact_upper_tail_of_rho() -> None
 
 
 def test_concordance_permutation_p_matches_full_enumeration_for_three_raters() -> None:
-    import itertools
-
     rows = [[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4]]
     observed = kendall_w(rows).w
     orders = list(itertools.permutations(range(1, 5)))
@@ -1099,3 +1094,44 @@ def test_no_scorecards_give_no_team_rank_and_no_gap() -> None:
     ]
     ranked = [ConsensusEntry("a", 1.0, 1, 1), ConsensusEntry("b", 2.0, 0, 2)]
     assert [(g.team_rank, g.rank_gap) for g in rank_gaps(ranked, customers)] == [(2, 1), (1, -1)]
+
+
+group_tallies = st.lists(
+    st.dictionaries(st.integers(1, 10), st.integers(1, 15), min_size=1, max_size=6),
+    min_size=2,
+    max_size=5,
+)
+
+
+@relaxed
+@given(group_tallies)
+def test_kruskal_wallis_from_tallies_equals_scipy_on_the_expanded_answers(groups) -> None:
+    values = [_expand(group) for group in groups]
+    ours = kruskal_wallis_from_tallies(groups)
+    if len({value for group in values for value in group}) < 2:
+        assert ours is None
+        return
+    theirs = stats.kruskal(*values)
+    assert ours.h == pytest.approx(theirs.statistic, rel=1e-9, abs=1e-9)
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-12)
+
+
+@relaxed
+@given(st.lists(st.one_of(st.none(), st.floats(0, 1)), max_size=12))
+def test_holm_adjusted_p_values_are_at_least_the_raw_ones_and_keep_their_order(p_values) -> None:
+    adjusted = holm(p_values)
+    pairs = [(p, a) for p, a in zip(p_values, adjusted, strict=True) if p is not None]
+    assert all(a is None for p, a in zip(p_values, adjusted, strict=True) if p is None)
+    for p, a in pairs:
+        assert p <= a + 1e-12 <= 1 + 1e-12
+    for (p1, a1), (p2, a2) in itertools.product(pairs, repeat=2):
+        if p1 < p2:
+            assert a1 <= a2
+
+
+@relaxed
+@given(permutation_matrices(min_raters=2, min_items=2))
+def test_mean_pairwise_rho_identity_holds_for_any_complete_rankings(rows) -> None:
+    m = len(rows)
+    pairs = [spearman_rho(rows[i], rows[j]) for i in range(m) for j in range(i + 1, m)]
+    assert mean_pairwise_rho(kendall_w(rows).w, m) == pytest.approx(statistics.fmean(pairs))
