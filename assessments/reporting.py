@@ -214,6 +214,11 @@ class ColleagueComparison:
         return analysis.kendall_w(self.matrix)
 
     @property
+    def mean_rho(self) -> float | None:
+        """Mean pairwise rho from W alone (no test): what the team page compares across rounds."""
+        return analysis.mean_pairwise_rho(self.concordance.w, self.concordance.raters)
+
+    @property
     def reading_key(self) -> str:
         return self.agreement.reading
 
