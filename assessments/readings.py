@@ -30,6 +30,14 @@ AGREEMENT_LABELS = {
     "very_strong": _("very strong agreement"),
 }
 
+# How an agreement p-value was obtained (analysis.Agreement.method).
+TEST_LABELS = {
+    "exact": _("exact test"),
+    "permutation": _("permutation test of W"),
+    "iman_davenport": _("Iman–Davenport F test"),
+    "": "—",
+}
+
 # A colleague's rho with the others' consensus, read the same way.
 CLOSENESS_LABELS = {
     "unknown": "—",

@@ -9,7 +9,7 @@ from statistics import fmean
 
 from . import analysis
 from .models import SCORE_LABELS, SCORE_MAX, Assessment, AssessmentPillar, Pillar, PillarScore
-from .readings import AGREEMENT_LABELS, ALPHA, CLOSENESS_LABELS
+from .readings import AGREEMENT_LABELS, ALPHA, CLOSENESS_LABELS, TEST_LABELS
 
 
 @dataclass
@@ -225,6 +225,10 @@ class ColleagueComparison:
     @property
     def reading(self) -> str:
         return AGREEMENT_LABELS[self.reading_key]
+
+    @property
+    def test_label(self) -> str:
+        return TEST_LABELS[self.agreement.method]
 
     @property
     def significant(self) -> bool | None:

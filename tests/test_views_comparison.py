@@ -203,6 +203,7 @@ def test_page_text_for_no_one_and_two_colleagues(client, assessment, team, lead,
     assert "no clear agreement" in agreement
     assert "strong" not in agreement
     assert "could still be chance" in agreement
+    assert "exact test" in agreement  # two colleagues: the exact upper tail of rho
     assert "With two colleagues, the rest of the team is the other colleague" in two
     closeness = two.split('data-testid="closeness"')[1].split("</table>")[0]
     assert closeness.count("no clear relation") == 2
@@ -219,6 +220,7 @@ def test_agreement_of_a_like_minded_team_gets_its_evans_band(
     agreement = _agreement_text(html)
     assert "very strong agreement" in agreement
     assert "unlikely by chance" in agreement
+    assert "permutation test of W" in agreement
     assert 'data-testid="mean-rho">+1.00' in html
 
 
