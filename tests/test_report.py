@@ -625,3 +625,25 @@ def test_the_demo_report_states_what_the_issue_measured_by_hand(db):
     assert comparison["spearman_ci95_high"] == pytest.approx(0.87, abs=0.01)
     assert comparison["verdict"] == "not_enough_evidence"
     assert [row["slug"] for row in comparison["pillars"] if row["differs"]] == []
+
+
+def test_ranking_gap_export_carries_the_tested_difference(
+    client, survey, assessment, pillars, lead, team_cards
+):
+    services.record_responses(survey=survey, responses=_responses(pillars, 45), source="web")
+    client.force_login(lead)
+    rows = _csv_rows(
+        client.get(reverse("assessments:export", args=[assessment.pk, "ranking-gap", "csv"]))
+    )
+    header = rows[0]
+    assert "outside_customer_ci" not in header
+    assert header[-5:] == [
+        "difference", "difference_ci95_low", "difference_ci95_high",
+        "difference_p_adjusted", "differs",
+    ]  # fmt: skip
+    report = gap_report(assessment)
+    first = dict(zip(header, rows[1], strict=True))
+    row = report.rows[0]
+    assert first["slug"] == row.pillar.slug
+    assert float(first["difference"]) == pytest.approx(row.difference.difference)
+    assert first["differs"] == str(row.differs)
