@@ -491,11 +491,11 @@ def team_customer_correlation(
 ) -> tuple[analysis.Correlation, tuple[float, float] | None, analysis.Correlation]:
     """Spearman (exact or permutation p, Bonett-Wright CI) and Kendall between the mean ranks."""
     team_mean_rank = {row.pillar.slug: row.entry.mean_rank for row in team.consensus}
-    paired = [
-        (team_mean_rank[c.pillar.slug], c.entry.mean_rank)
-        for c in customers
-        if c.entry.mean_rank is not None and team_mean_rank.get(c.pillar.slug) is not None
-    ]
+    paired: list[tuple[float, float]] = []
+    for c in customers:
+        team_rank = team_mean_rank.get(c.pillar.slug)
+        if team_rank is not None and c.entry.mean_rank is not None:
+            paired.append((team_rank, c.entry.mean_rank))
     if not team.count or not paired:
         return analysis.Correlation(None, None), None, analysis.Correlation(None, None)
     xs, ys = [p[0] for p in paired], [p[1] for p in paired]

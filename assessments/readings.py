@@ -6,6 +6,7 @@ lines are drawn, so that templates receive decided values and never hold a rule 
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import analysis
@@ -19,7 +20,7 @@ FOCUS_COUNT = 4  # the customers' top pillars the report looks hard at
 
 # Agreement (mean pairwise rho, or rho between team and customers): Evans (1996) bands, shown
 # only when the test is significant.
-AGREEMENT_LABELS = {
+AGREEMENT_LABELS: dict[str, str | Promise] = {
     "unknown": _("cannot be computed yet"),
     "not_significant": _("no clear agreement"),
     "opposite": _("opposite views"),
@@ -31,7 +32,7 @@ AGREEMENT_LABELS = {
 }
 
 # How an agreement p-value was obtained (analysis.Agreement.method).
-TEST_LABELS = {
+TEST_LABELS: dict[str, str | Promise] = {
     "exact": _("exact test"),
     "permutation": _("permutation test of W"),
     "iman_davenport": _("Iman–Davenport F test"),
@@ -39,7 +40,7 @@ TEST_LABELS = {
 }
 
 # A colleague's rho with the others' consensus, read the same way.
-CLOSENESS_LABELS = {
+CLOSENESS_LABELS: dict[str, str | Promise] = {
     "unknown": "—",
     "not_significant": _("no clear relation"),
     "opposite": _("against the grain"),

@@ -188,7 +188,7 @@ class Closeness:
 
     @property
     def reading(self) -> str:
-        return CLOSENESS_LABELS[self.reading_key]
+        return str(CLOSENESS_LABELS[self.reading_key])
 
 
 @dataclass
@@ -224,11 +224,11 @@ class ColleagueComparison:
 
     @property
     def reading(self) -> str:
-        return AGREEMENT_LABELS[self.reading_key]
+        return str(AGREEMENT_LABELS[self.reading_key])
 
     @property
     def test_label(self) -> str:
-        return TEST_LABELS[self.agreement.method]
+        return str(TEST_LABELS[self.agreement.method])
 
     @property
     def significant(self) -> bool | None:

@@ -91,7 +91,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "reading": AGREEMENT_LABELS[result.reading_key],
             "number": {p.slug: i for i, p in enumerate(result.data.pillars, start=1)},
             "n": len(result.data.pillars),
-            "customer_reading": AGREEMENT_LABELS[result.customer_agreement.reading].capitalize(),
+            "customer_reading": str(
+                AGREEMENT_LABELS[result.customer_agreement.reading]
+            ).capitalize(),
             "min_for_conclusion": MIN_FOR_CONCLUSION,
             "min_for_interval": MIN_FOR_INTERVAL,
             "export_tables": EXPORT_TABLES,
