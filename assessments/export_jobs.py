@@ -6,6 +6,9 @@ XLSX and close to a minute as CSV, longer than gunicorn lets a request run (30 s
 threshold the page that asks for one gets a job page with progress and then a download link.
 """
 
+from collections.abc import Iterator
+from typing import cast
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -62,8 +65,8 @@ def run(job_id: int) -> None:
 
     try:
         if job.fmt == "csv":
-            stream = exports.csv_response(job.filename, (headers, counted())).streaming_content
-            data = b"".join(stream)
+            response = exports.csv_response(job.filename, (headers, counted()))
+            data = b"".join(cast(Iterator[bytes], response.streaming_content))
         else:
             data = exports.xlsx_bytes(job.name, (headers, counted()))
     except Exception:

@@ -20,7 +20,7 @@ def client_ip(request: HttpRequest) -> str:
     """
     hops = settings.CXP_TRUSTED_PROXY_HOPS
     if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= hops:
             return forwarded[-hops]
@@ -54,7 +54,7 @@ class DatabaseCache(db.DatabaseCache):
         alias = router.db_for_write(self.cache_model_class)
         connection = connections[alias]
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]  # set by Django, not in the stubs
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
         # No savepoint inside a caller's transaction: two statements need no rollback point

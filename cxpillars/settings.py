@@ -214,6 +214,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CX Pillars <noreply@l
 # default (its table is made by migrate), Redis when REDIS_URL is set. Sessions stay in the
 # database (Django's default session engine), so they survive a Redis restart.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -40,6 +40,8 @@ def export_download(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     if job.status != ExportStatus.DONE:
         raise Http404
     data = ExportJob.objects.values_list("data", flat=True).get(pk=job.pk)
+    if data is None:
+        raise Http404
     response = HttpResponse(bytes(data), content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

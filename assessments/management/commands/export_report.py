@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import CommandError
 
-from assessments.gap_report import report_document
 from assessments.management.base import QuietCommand
 from assessments.models import Assessment
+from assessments.report_json import report_document
 
 
 class Command(QuietCommand):
