@@ -2,6 +2,7 @@
 every server share (the database cache by default, Redis when configured)."""
 
 import base64
+import ipaddress
 import pickle
 
 from django.conf import settings
@@ -12,19 +13,34 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 
+def _address(value: object) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
 
     Only ``CXP_TRUSTED_PROXY_HOPS`` proxies are believed: entries a client wrote into
-    X-Forwarded-For itself sit further left and are ignored. Also django-axes' client address.
+    X-Forwarded-For itself sit further left and are ignored, and so is anything that is not an
+    IP address. "unknown" when there is no address at all (a test request).
     """
     hops = settings.CXP_TRUSTED_PROXY_HOPS
     if hops:
         forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "unknown")
+        if len(forwarded) >= hops and (address := _address(forwarded[-hops])):
+            return address
+    return _address(request.META.get("REMOTE_ADDR")) or "unknown"
+
+
+def login_client_ip(request: HttpRequest) -> str | None:
+    """django-axes' client address (AXES_CLIENT_IP_CALLABLE): as above, None when unknown,
+    since axes stores it in an IP-address column."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
 
 
 def over_limit(key: str, *, limit: int, window: int) -> bool:

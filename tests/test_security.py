@@ -403,3 +403,16 @@ def test_concurrent_increments_on_the_database_cache_lose_no_count():
     assert errors == []
     assert cache.get("t:race") == 200
     cache.clear()
+
+
+def test_a_forwarded_address_that_is_no_ip_is_ignored(settings):
+    from assessments.throttling import client_ip, login_client_ip
+
+    settings.CXP_TRUSTED_PROXY_HOPS = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert client_ip(request) == "10.0.0.1"
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.4")
+    assert client_ip(request) == "203.0.113.4"
+    bare = RequestFactory().get("/")
+    del bare.META["REMOTE_ADDR"]
+    assert (client_ip(bare), login_client_ip(bare)) == ("unknown", None)
