@@ -3,14 +3,17 @@ every server share (the database cache by default, Redis when configured)."""
 
 import base64
 import ipaddress
+import logging
 import pickle
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends import db
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def _address(value: object) -> str | None:
@@ -47,13 +50,25 @@ def over_limit(key: str, *, limit: int, window: int) -> bool:
     """Count one more hit on ``key`` in a fixed window of ``window`` seconds; True past ``limit``.
 
     ``incr`` and ``add`` are each atomic in Redis and in our database cache, so concurrent
-    requests on any worker or server are all counted. The window starts at the first hit.
+    requests on any worker or server are all counted. The window starts at the first hit. A
+    cache that cannot be reached (Redis down) lets the request through, logged: a customer's
+    answer matters more than a counter.
     """
     try:
-        count = cache.incr(key)
-    except ValueError:  # no window open yet; if another request opens it first, count there
-        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+        count = _count(key, window)
+    except Exception:
+        if isinstance(caches["default"], DatabaseCache):
+            raise  # the app's own database: nothing works without it anyway
+        logger.warning("rate limit not counted: the cache is unreachable", exc_info=True)
+        return False
     return count > limit
+
+
+def _count(key: str, window: int) -> int:
+    try:
+        return cache.incr(key)
+    except ValueError:  # no window open yet; if another request opens it first, count there
+        return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
 
 
 class DatabaseCache(db.DatabaseCache):

@@ -105,3 +105,16 @@ def test_settings_choose_redis_when_redis_url_is_set():
         timeout=60,
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_the_rate_limit_lets_requests_through_when_redis_is_down(settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once the socket closes
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    assert over_limit("survey-rate:9:203.0.113.9", limit=1, window=60) is False
