@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,19 @@ def test_rate_limit_login_throttle_and_tasks_hold_across_two_servers(servers, se
         statuses.append(customer.request(url, data)[0])
     assert statuses == [302, 302, 302, 302, 429, 429]
     assert CustomerResponse.objects.filter(survey=survey).count() == 4
+
+    # The attack: a burst of simultaneous POSTs from one client spread over both servers
+    # (four workers). Exactly the limit is stored, not one per worker.
+    flooder = Browser("198.51.100.2")
+    burst = []
+    for index in range(12):
+        url = f"{(first, second)[index % 2]}/s/{survey.token}/"
+        data = flooder.form(url) | {f"rank_{p.pk}": str(i) for i, p in enumerate(pillars, 1)}
+        burst.append((url, data))
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = sorted(pool.map(lambda job: flooder.request(*job)[0], burst))
+    assert statuses == [302] * 4 + [429] * 8
+    assert CustomerResponse.objects.filter(survey=survey).count() == 8
 
     # The login throttle (3 failures) holds whichever server the attacker uses.
     victim = make_user("victim")
