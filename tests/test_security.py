@@ -416,3 +416,17 @@ def test_a_forwarded_address_that_is_no_ip_is_ignored(settings):
     bare = RequestFactory().get("/")
     del bare.META["REMOTE_ADDR"]
     assert (client_ip(bare), login_client_ip(bare)) == ("unknown", None)
+
+
+def test_seed_demo_with_debug_false_in_the_environment_refuses_in_one_line(tmp_path):
+    result = _manage(
+        "seed_demo",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="cx.example.com",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "--i-know-this-is-public" in result.stderr
+    assert result.stdout == ""  # no accounts, no passwords
