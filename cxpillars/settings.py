@@ -324,7 +324,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_CLIENT_IP_CALLABLE = "assessments.throttling.login_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: axes would delete every failure from that client, so
+# logging in to one's own account between guesses would reset the count on someone else's.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 
 LOGGING = {

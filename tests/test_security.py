@@ -430,3 +430,13 @@ def test_seed_demo_with_debug_false_in_the_environment_refuses_in_one_line(tmp_p
     assert "Traceback" not in result.stderr
     assert "--i-know-this-is-public" in result.stderr
     assert result.stdout == ""  # no accounts, no passwords
+
+
+def test_logging_in_to_ones_own_account_does_not_reset_the_count_on_another(client, lead, limit):
+    make_user("attacker")
+    for round_ in range(2):
+        for i in range(limit - 1):
+            _login(client, lead.username, f"guess-{round_}-{i}")
+        _login(client, "attacker", PASSWORD)  # a success in between
+        client.logout()
+    assert _login(client, lead.username, PASSWORD, ip="192.0.2.99").status_code == 429
