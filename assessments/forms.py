@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    CES_LABELS,
     SCORE_LABELS,
     Assessment,
     CustomerSurvey,
@@ -202,6 +203,8 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_expectation",
             "ask_generation",
             "ask_nps",
+            "ask_ces",
+            "ces_question",
         ]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
@@ -268,6 +271,15 @@ class CustomerSurveyForm(forms.Form):
             self.fields["nps"] = forms.TypedChoiceField(
                 label=_("How likely are you to recommend us to a friend or colleague?"),
                 choices=[(i, str(i)) for i in range(11)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+        if survey.ask_ces:
+            self.fields["ces"] = forms.TypedChoiceField(
+                label=survey.effort_question,
+                choices=[(value, label) for value, label in CES_LABELS.items()],
                 coerce=int,
                 required=False,
                 empty_value=None,
@@ -343,6 +355,7 @@ class CustomerSurveyForm(forms.Form):
             expectation=ratings("expectation"),
             generation=data.get("generation") or "",
             nps=data.get("nps"),
+            ces=data.get("ces"),
             form_nonce=form_nonce,
         )
 

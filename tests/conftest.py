@@ -18,13 +18,13 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _pillars_after_flush(request):
-    """Transactional tests flush the tables after each test; put the seeded pillars back."""
+    """Transactional tests flush the tables after each test; put the seeded rows back."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        seed = importlib.import_module("assessments.migrations.0002_seed_pillars").seed
-        seed(apps, None)
+        for migration in ("0002_seed_pillars", "0006_seed_diagnostic"):
+            importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):
