@@ -12,6 +12,7 @@ from .models import (
     SCORE_LABELS,
     Assessment,
     CustomerSurvey,
+    Framework,
     Generation,
     Pillar,
     Team,
@@ -78,9 +79,17 @@ class TeamForm(forms.ModelForm):
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = ["title"]
-        labels = {"title": gettext_lazy("Round title")}
+        fields = ["title", "framework"]
+        labels = {"title": gettext_lazy("Round title"), "framework": gettext_lazy("What to ask")}
         help_texts = {"title": gettext_lazy('For example "Q4 2026 review".')}
+        widgets = {"framework": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].required = False  # left out: the ten pillars, as before
+
+    def clean_framework(self) -> str:
+        return self.cleaned_data.get("framework") or Framework.PILLARS
 
 
 class InviteForm(forms.Form):

@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["METRIC_RANGES", "Metric", "MetricSource", "MetricTarget", "MonthlyMetric"]
+__all__ = [
+    "LOWER_IS_BETTER",
+    "METRIC_RANGES",
+    "Metric",
+    "MetricSource",
+    "MetricTarget",
+    "MonthlyMetric",
+]
 
 
 class Metric(models.TextChoices):
