@@ -131,8 +131,8 @@ class AssessmentPillarInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["title", "team", "is_open", "scorecard_count", "created_at"]
-    list_filter = ["is_open", "created_at"]
+    list_display = ["title", "team", "framework", "is_open", "scorecard_count", "created_at"]
+    list_filter = ["framework", "is_open", "created_at"]
     list_select_related = ["team"]
     search_fields = ["title", "team__name"]
     readonly_fields = ["created_at", "closed_at"]
@@ -222,6 +222,7 @@ class CustomerResponseAdmin(admin.ModelAdmin):
         "source",
         "generation",
         "nps",
+        "ces",
         "external_id",
     ]
     exclude = ["form_nonce"]
@@ -233,3 +234,7 @@ class CustomerResponseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting would leave the survey's running tallies wrong.
         return False
+
+
+# The CX diagnostic and the team dashboard (split by feature, STYLE.md).
+from .admin_diagnostic import *  # noqa: E402, F403

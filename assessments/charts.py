@@ -385,7 +385,7 @@ def metric_trend(
             f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" '
             f'stroke="{GRID}"/>'
         )
-        body.append(_text(left - 6, y(tick) + 4, f"{tick:g}", text_anchor="end", fill=MUTED))
+        body.append(_text(left - 6, y(tick) + 4, f"{tick:.3g}", text_anchor="end", fill=MUTED))
     if target is not None:
         ty = y(target)
         body.append(

@@ -5,6 +5,7 @@ export and metrics.json all read."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -73,7 +74,7 @@ class MetricSeries:
             values = [p.value + (p.margin or 0) for p in self.points]
             if self.target is not None:
                 values.append(self.target)
-            high = max(values, default=1) * 1.15 or 1
+            high = _nice_ceiling(max(values, default=1) * 1.1)
         return float(low), float(high)
 
 
@@ -88,6 +89,14 @@ class Dashboard:
 
     def get(self, metric: str) -> MetricSeries:
         return next(s for s in self.series if s.metric == metric)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The next 1, 2, 2.5 or 5 × 10ᵏ at or above value, for a readable axis."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
 def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:

@@ -88,7 +88,7 @@ class DiagnosticReport:
     areas: list[AreaResult]
     respondents: list[str]  # usernames, in order
     responded_ids: set[int]
-    next_actions: list[ActionRow] = field(default_factory=list)  # area and question order
+    next_actions: list[ActionRow] = field(default_factory=list)  # most No answers first
 
     @property
     def count(self) -> int:
@@ -165,6 +165,8 @@ def build_diagnostic(
                     owner_name=owner.get_username() if owner else None,
                 )
             )
+    # Most No answers first; sorted() is stable, so ties keep the questions' order.
+    actions.sort(key=lambda row: -row.no_count)
     return DiagnosticReport(
         assessment=assessment,
         areas=list(areas.values()),

@@ -45,7 +45,10 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     memberships = list(team.memberships.select_related("user").order_by("-role", "user__username"))
     rounds = list(
         Assessment.objects.filter(team=team)
-        .annotate(scorecard_count=Count("scorecards", distinct=True))
+        .annotate(
+            scorecard_count=Count("scorecards", distinct=True),
+            diagnostic_count=Count("diagnostic_responses", distinct=True),
+        )
         .order_by("-created_at", "-pk")
     )
     trends = team_trends([r for r in rounds if not r.is_diagnostic])
