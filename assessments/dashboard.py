@@ -99,6 +99,21 @@ def _nice_ceiling(value: float) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
+def _survey_point(
+    round_id: int, title: str, day: dt.date, value: float, margin: float | None, n: int
+) -> MetricPoint:
+    return MetricPoint(
+        period=f"{day:%Y-%m}",
+        date=day,
+        value=value,
+        margin=margin,
+        source=MetricSource.SURVEY,
+        label=title,
+        responses=n,
+        round_id=round_id,
+    )
+
+
 def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
     """NPS, CSAT and CES of every survey of the team: one aggregate query over the tallies."""
     rows = (
@@ -133,22 +148,11 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
     for survey_id, by_metric in tallies.items():
         round_id, title, created_at = rounds[survey_id]
         day = created_at.date()
-        common = {
-            "period": f"{day:%Y-%m}",
-            "date": day,
-            "source": MetricSource.SURVEY,
-            "label": title,
-            "round_id": round_id,
-        }
         nps_tally = by_metric.get(TallyMetric.NPS, {})
         if (value := analysis.nps(nps_tally)) is not None:
+            n = sum(nps_tally.values())
             points[Metric.NPS].append(
-                MetricPoint(
-                    value=value,
-                    margin=analysis.nps_margin(nps_tally),
-                    responses=sum(nps_tally.values()),
-                    **common,
-                )
+                _survey_point(round_id, title, day, value, analysis.nps_margin(nps_tally), n)
             )
         for metric, tally_metric, score in (
             (Metric.CSAT, TallyMetric.EXPERIENCE, analysis.csat),
@@ -157,11 +161,8 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
             tally = by_metric.get(tally_metric, {})
             if (value := score(tally)) is not None:
                 n = sum(tally.values())
-                points[metric].append(
-                    MetricPoint(
-                        value=value, margin=analysis.share_margin(value, n), responses=n, **common
-                    )
-                )
+                margin = analysis.share_margin(value, n)
+                points[metric].append(_survey_point(round_id, title, day, value, margin, n))
     return points
 
 

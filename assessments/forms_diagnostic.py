@@ -59,9 +59,9 @@ class NextActionOwnerForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Nobody yet"))] + [
-            (user.pk, user.get_username()) for user in members
-        ]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", _("Nobody yet")), *((u.pk, u.get_username()) for u in members)]
 
 
 def check_metric_value(metric: str, value: float) -> str | None:
@@ -92,7 +92,7 @@ class MetricTargetForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         metric, target = cleaned.get("metric"), cleaned.get("target")
         if metric and target is not None and (problem := check_metric_value(metric, target)):
             self.add_error("target", problem[:1].upper() + problem[1:] + ".")
@@ -111,7 +111,7 @@ class MonthlyMetricForm(forms.Form):
     value = forms.FloatField(label=gettext_lazy("Value"))
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         metric, value = cleaned.get("metric"), cleaned.get("value")
         if metric and value is not None and (problem := check_metric_value(metric, value)):
             self.add_error("value", problem[:1].upper() + problem[1:] + ".")

@@ -140,7 +140,7 @@ def parse_metric_csv(content: bytes) -> MetricFile:
                 )
             else:
                 seen[(metric, month)] = line
-        if problems:
+        if problems or metric is None or month is None or value is None:
             result.errors.append(LineError(line, "; ".join(problems)))
         else:
             result.values.append(MonthValue(metric.value, month, value))

@@ -200,7 +200,7 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     framework = models.CharField(
-        _("framework"), max_length=20, choices=Framework.choices, default=Framework.PILLARS
+        _("framework"), max_length=20, choices=Framework, default=Framework.PILLARS
     )
     pillars = models.ManyToManyField(Pillar, through="AssessmentPillar", related_name="+")
 
@@ -398,9 +398,7 @@ class CustomerResponse(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=ResponseSource, default=ResponseSource.WEB
     )
-    generation = models.CharField(
-        _("generation"), max_length=20, choices=Generation, blank=True
-    )
+    generation = models.CharField(_("generation"), max_length=20, choices=Generation, blank=True)
     nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
     ces = models.PositiveSmallIntegerField(_("ease (customer effort, 1–5)"), null=True, blank=True)
     external_id = models.CharField(

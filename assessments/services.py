@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -462,7 +464,7 @@ def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> 
 # ----------------------------------------------------------------------------- CX diagnostic
 
 
-def create_diagnostic_round(*, team: Team, title: str, created_by) -> Assessment:
+def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) -> Assessment:
     """A diagnostic round with the active questions, in area order, frozen for its lifetime."""
     with transaction.atomic():
         questions = list(
@@ -488,7 +490,7 @@ class DiagnosticReply:
 
 
 def submit_diagnostic(
-    *, assessment: Assessment, user, replies: Sequence[DiagnosticReply]
+    *, assessment: Assessment, user: User, replies: Sequence[DiagnosticReply]
 ) -> DiagnosticResponse:
     """Create or replace the colleague's diagnostic answers; every question once, all or nothing."""
     question_ids = set(assessment.question_links.values_list("question_id", flat=True))
@@ -518,7 +520,9 @@ def submit_diagnostic(
     return response
 
 
-def assign_next_action(*, assessment: Assessment, question_id: int, owner) -> NextAction | None:
+def assign_next_action(
+    *, assessment: Assessment, question_id: int, owner: User | None
+) -> NextAction | None:
     """Give a question's next action an owner from the team (None clears it)."""
     if not assessment.question_links.filter(question_id=question_id).exists():
         raise RuleBroken(_("That question is not part of this round."))
@@ -552,7 +556,7 @@ def set_metric_target(*, team: Team, metric: str, target: float | None) -> Metri
 @dataclass(frozen=True)
 class MonthValue:
     metric: str
-    month: object  # datetime.date, first day of the month
+    month: dt.date  # first day of the month
     value: float
 
 

@@ -3,7 +3,7 @@ from the survey, by hand or by import; its exports and metrics.json."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -159,7 +159,7 @@ def import_months(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     team = team_for(request, pk)

@@ -1,8 +1,11 @@
 """The 20-question CX diagnostic: the round's result page, a colleague's answers, and the owners
 of the next actions."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +49,7 @@ def diagnostic_round(request: HttpRequest, assessment) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def diagnostic_answer(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk, framework=Framework.DIAGNOSTIC)
+    user = cast(User, request.user)  # login_required
     if not assessment.is_open:
         messages.error(request, _("This round is closed; answers can no longer be changed."))
         return redirect("assessments:round", pk=assessment.pk)
@@ -59,9 +63,7 @@ def diagnostic_answer(request: HttpRequest, pk: int) -> HttpResponse:
         form = DiagnosticForm(request.POST, questions=questions)
         if form.is_valid():
             try:
-                services.submit_diagnostic(
-                    assessment=assessment, user=request.user, replies=form.replies()
-                )
+                services.submit_diagnostic(assessment=assessment, user=user, replies=form.replies())
             except services.RuleBroken as exc:
                 form.add_error(None, str(exc))
             else:
@@ -71,7 +73,7 @@ def diagnostic_answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         initial = {}
         for question_id, reply, note in DiagnosticAnswer.objects.filter(
-            response__assessment=assessment, response__user=request.user
+            response__assessment=assessment, response__user=user
         ).values_list("question_id", "reply", "note"):
             initial[f"reply_{question_id}"] = reply
             initial[f"note_{question_id}"] = note

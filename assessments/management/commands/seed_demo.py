@@ -392,8 +392,8 @@ class Command(BaseCommand):
         first_of_month = timezone.now().date().replace(day=1)
         months = []
         for back in range(12, 0, -1):
-            year, month = divmod(first_of_month.year * 12 + first_of_month.month - 1 - back, 12)
-            months.append(dt.date(year, month + 1, 1))
+            year, index = divmod(first_of_month.year * 12 + first_of_month.month - 1 - back, 12)
+            months.append(dt.date(year, index + 1, 1))
         values = []
         for metric, (start, drift, noise) in MONTHLY.items():
             low, high = (0, 100) if metric != Metric.NPS else (-100, 100)

@@ -146,6 +146,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0005_frameworks_diagnostic_dashboard")]
+    dependencies = [("assessments", "0006_frameworks_diagnostic_dashboard")]
 
     operations = [migrations.RunPython(seed, unseed)]
