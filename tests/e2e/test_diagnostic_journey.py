@@ -1,9 +1,11 @@
-"""Browser journeys of the CX diagnostic and the team's CX dashboard, on a desktop and a phone."""
+"""Browser journeys beyond the pillars: the CX diagnostic, the team's CX dashboard and the
+survey's effort question, on a desktop and a phone."""
 
 from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import (
+    CustomerResponse,
     DiagnosticAnswer,
     Framework,
     Membership,
@@ -12,7 +14,7 @@ from assessments.models import (
     Role,
 )
 
-from ..conftest import make_team, make_user
+from ..conftest import make_assessment, make_team, make_user
 from .conftest import login, screenshot
 
 
@@ -102,3 +104,25 @@ def test_a_colleague_answers_the_diagnostic_on_a_phone(phone_page, pillars):
     page.goto(f"/teams/{team.pk}/dashboard/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "dashboard-phone")
+
+
+def test_a_customer_answers_the_effort_question_on_a_phone(phone_page, pillars):
+    lead = make_user("rosa")
+    assessment = make_assessment(make_team(lead=lead))
+    survey = services.start_survey(assessment=assessment)
+    survey.ask_experience = survey.ask_generation = survey.ask_nps = False
+    survey.ask_ces = True
+    survey.ces_question = "Getting my parcel redelivered was easy."
+    survey.save()
+    page = phone_page
+    page.goto(f"/s/{survey.token}/")
+    first = page.locator("#ranking .ranking-item").first.get_attribute("data-name")
+    page.get_by_role("button", name=f"Move {first} down").tap()
+    effort = page.get_by_test_id("ces")
+    expect(effort).to_contain_text("Getting my parcel redelivered was easy.")
+    effort.get_by_text("Agree", exact=True).tap()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "survey-effort-phone")
+    page.get_by_role("button", name="Send my answers").tap()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    assert CustomerResponse.objects.get().ces == 4
