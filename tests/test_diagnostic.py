@@ -1,6 +1,7 @@
 """The 20-question CX diagnostic: seed, constraints, statistics, the answer form, the result page,
 next actions, report.json and export_report, and the team's trends."""
 
+import datetime as dt
 import json
 import statistics
 from io import StringIO
@@ -432,3 +433,47 @@ def test_seed_demo_adds_a_diagnostic_round_with_six_colleagues_and_a_year_of_met
     assert DiagnosticAnswer.objects.filter(response__assessment=diagnostic).count() == 120
     assert team.monthly_metrics.count() == 48
     assert team.metric_targets.count() == 4
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "diagnosticarea",
+        "diagnosticquestion",
+        "diagnosticresponse",
+        "nextaction",
+        "metrictarget",
+        "monthlymetric",
+    ],
+)
+def test_admin_lists_change_forms_and_search_load(admin_client, team, diagnostic, lead, model):
+    answer(diagnostic, lead, {"finance-return-model": "no"})
+    question = DiagnosticQuestion.objects.get(slug="finance-return-model")
+    services.assign_next_action(assessment=diagnostic, question_id=question.pk, owner=lead)
+    services.set_metric_target(team=team, metric="nps", target=20)
+    services.save_monthly_metrics(
+        team=team, values=[services.MonthValue("nps", dt.date(2026, 1, 1), 5)], source="manual"
+    )
+    url = reverse(f"admin:assessments_{model}_changelist")
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(url, {"q": "finance"}).status_code == 200
+    obj = {
+        "diagnosticarea": question.area,
+        "diagnosticquestion": question,
+        "diagnosticresponse": DiagnosticResponse.objects.get(),
+        "nextaction": NextAction.objects.get(),
+        "metrictarget": team.metric_targets.get(),
+        "monthlymetric": team.monthly_metrics.get(),
+    }[model]
+    change = reverse(f"admin:assessments_{model}_change", args=[obj.pk])
+    assert admin_client.get(change).status_code == 200
+
+
+def test_the_admin_retires_questions_and_new_rounds_leave_them_out(admin_client, team):
+    question = DiagnosticQuestion.objects.get(slug="people-poached-first")
+    response = admin_client.post(
+        reverse("admin:assessments_diagnosticquestion_changelist"),
+        {"action": "retire", "_selected_action": [question.pk]},
+    )
+    assert response.status_code == 302
+    assert len(round_questions(make_diagnostic(team))) == 19
