@@ -18,13 +18,13 @@ class DiagnosticForm(forms.Form):
         self.questions = questions
         for question in questions:
             self.fields[f"reply_{question.pk}"] = forms.ChoiceField(
-                label=question.text,
+                label=question.display_text,
                 choices=Reply.choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Answer Yes, Partly or No.")},
             )
             self.fields[f"note_{question.pk}"] = forms.CharField(
-                label=_("Note on: %(question)s") % {"question": question.text},
+                label=_("Note on: %(question)s") % {"question": question.display_text},
                 required=False,
                 max_length=1000,
             )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -44,6 +45,16 @@ class DiagnosticArea(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The seeded wording is in the translation catalogues (migration 0007 marks it); text an admin
+    # has edited has no translation and is shown as written.
+    @property
+    def display_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else ""
+
 
 class DiagnosticQuestion(models.Model):
     """A Yes / Partly / No question of one area; retire it instead of deleting it."""
@@ -72,6 +83,10 @@ class DiagnosticQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        return gettext(self.text)
 
 
 class RoundQuestion(models.Model):

@@ -2,120 +2,133 @@
 own wording (editable in the admin)."""
 
 from django.db import migrations
+from django.utils.translation import gettext_noop as N_
+
+# N_() only marks the seeded wording for the translation catalogues; the database keeps English.
 
 AREAS = [
     (
         "people",
-        "People",
-        "Whether the people who serve customers know the experience we mean to give and are "
-        "chosen and valued for it.",
+        N_("People"),
+        N_(
+            "Whether the people who serve customers know the experience we mean to give and are chosen and valued for it."
+        ),
         [
             (
                 "people-experience-in-words",
-                "Have we put the experience we want to give customers into words that every "
-                "employee understands?",
+                N_(
+                    "Have we put the experience we want to give customers into words that every employee understands?"
+                ),
             ),
             (
                 "people-hire-for-traits",
-                "Do we hire for warmth, empathy, optimism, care for detail and teamwork?",
+                N_("Do we hire for warmth, empathy, optimism, care for detail and teamwork?"),
             ),
             (
                 "people-recruit-front-line",
-                "Do we recruit the people who face customers for exactly those qualities?",
+                N_("Do we recruit the people who face customers for exactly those qualities?"),
             ),
             (
                 "people-profile-best",
-                "Have we described what our best customer-facing people have in common?",
+                N_("Have we described what our best customer-facing people have in common?"),
             ),
             (
                 "people-poached-first",
-                "Would a competitor try to hire our people before anyone else's?",
+                N_("Would a competitor try to hire our people before anyone else's?"),
             ),
         ],
     ),
     (
         "processes-technology",
-        "Processes and technology",
-        "Whether the way we work and the systems we use help staff solve a customer's problem.",
+        N_("Processes and technology"),
+        N_("Whether the way we work and the systems we use help staff solve a customer's problem."),
         [
             (
                 "process-time-to-solve",
-                "Do our processes leave staff the time to listen to each customer, find the "
-                "cause and fix the problem?",
+                N_(
+                    "Do our processes leave staff the time to listen to each customer, find the cause and fix the problem?"
+                ),
             ),
             (
                 "process-reach-a-person",
-                "Can someone who calls us get to a person from the phone menu at any point?",
+                N_("Can someone who calls us get to a person from the phone menu at any point?"),
             ),
             (
                 "process-information-follows",
-                "Do our systems carry the customer's details from one touchpoint to the next, "
-                "so nobody has to repeat themselves?",
+                N_(
+                    "Do our systems carry the customer's details from one touchpoint to the next, so nobody has to repeat themselves?"
+                ),
             ),
             (
                 "process-leading-lagging",
-                "Do we track both leading and lagging customer measures?",
+                N_("Do we track both leading and lagging customer measures?"),
             ),
             (
                 "process-works-on-phone",
-                "Can customers complete our key processes on a mobile phone?",
+                N_("Can customers complete our key processes on a mobile phone?"),
             ),
         ],
     ),
     (
         "customers",
-        "Customers",
-        "Whether we know what customers expect and hear from them at the moments that matter.",
+        N_("Customers"),
+        N_("Whether we know what customers expect and hear from them at the moments that matter."),
         [
             (
                 "customers-know-expectations",
-                "Do we know what customers expect from our service, our products and our brand?",
+                N_(
+                    "Do we know what customers expect from our service, our products and our brand?"
+                ),
             ),
             (
                 "customers-feedback-touchpoints",
-                "Do we ask customers for feedback at the touchpoints that matter most?",
+                N_("Do we ask customers for feedback at the touchpoints that matter most?"),
             ),
             (
                 "customers-complaints-fast",
-                "Do we answer complaints quickly, whatever channel they arrive on?",
+                N_("Do we answer complaints quickly, whatever channel they arrive on?"),
             ),
             (
                 "customers-touchpoints-mapped",
-                "Have we mapped every touchpoint a customer meets?",
+                N_("Have we mapped every touchpoint a customer meets?"),
             ),
-            (
-                "customers-touchpoint-owners",
-                "Does someone own each of those touchpoints?",
-            ),
+            ("customers-touchpoint-owners", N_("Does someone own each of those touchpoints?")),
         ],
     ),
     (
         "finance",
-        "Finance",
-        "Whether we can put a number on what customer experience earns and what poor service costs.",
+        N_("Finance"),
+        N_(
+            "Whether we can put a number on what customer experience earns and what poor service costs."
+        ),
         [
             (
                 "finance-ideal-behaviour",
-                "Have we described what an ideal customer does: buys, stays, recommends?",
+                N_("Have we described what an ideal customer does: buys, stays, recommends?"),
             ),
             (
                 "finance-return-model",
-                "Have we built a model of the return on customer experience together with "
-                "finance?",
+                N_(
+                    "Have we built a model of the return on customer experience together with finance?"
+                ),
             ),
             (
                 "finance-cost-of-poor-service",
-                "Do we know what poor service costs us in churn, returns, cancellations and "
-                "lost renewals?",
+                N_(
+                    "Do we know what poor service costs us in churn, returns, cancellations and lost renewals?"
+                ),
             ),
             (
                 "finance-win-versus-keep",
-                "Have we compared what it costs to win a customer with what it costs to keep one?",
+                N_(
+                    "Have we compared what it costs to win a customer with what it costs to keep one?"
+                ),
             ),
             (
                 "finance-price-or-service",
-                "Do we know how many customers leave because of price and how many because of "
-                "service?",
+                N_(
+                    "Do we know how many customers leave because of price and how many because of service?"
+                ),
             ),
         ],
     ),

@@ -57,7 +57,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     diagnostic_chart = None
     if len(diagnostics) >= 2:
         diagnostic_chart = charts.small_multiples(
-            [(area.name, [d.scores.get(area.slug) for d in diagnostics]) for area in areas],
+            [(area.display_name, [d.scores.get(area.slug) for d in diagnostics]) for area in areas],
             round_labels=[d.assessment.title for d in diagnostics],
             scale=(0, max(max(d.max_scores.values(), default=5) for d in diagnostics)),
             title=_("Diagnostic score per area, round by round"),
