@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    CES_DEFAULT_QUESTION,
     CES_LABELS,
     SCORE_LABELS,
     Assessment,
@@ -213,7 +214,10 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_ces",
             "ces_question",
         ]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "ces_question": forms.TextInput(attrs={"placeholder": CES_DEFAULT_QUESTION}),
+        }
 
     def clean_target_size(self) -> int:
         value = self.cleaned_data["target_size"]

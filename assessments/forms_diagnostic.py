@@ -104,7 +104,7 @@ class MonthlyMetricForm(forms.Form):
     month = forms.DateField(
         label=gettext_lazy("Month"),
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "2026-11"}),
         help_text=gettext_lazy("Year and month, e.g. 2026-11."),
         error_messages={"invalid": gettext_lazy("Enter a month as YYYY-MM, e.g. 2026-11.")},
     )

@@ -500,3 +500,10 @@ def test_survey_imports_read_a_ces_column_and_report_bad_values_by_line(team, pi
     outcome = services.import_responses(assessment=assessment, result=result, skip_bad_rows=True)
     assert outcome.created == 2
     assert load_dashboard(team).get("ces").points[0].value == pytest.approx(100)
+
+
+def test_a_refused_month_keeps_what_was_typed_in_the_month_format(client, team, lead):
+    client.force_login(lead)
+    data = {"metric": "nps", "month": "2026-10", "value": "500"}
+    html = client.post(_url("metric_month", team), data).content.decode()
+    assert 'value="2026-10"' in html
