@@ -80,6 +80,7 @@ class ActionRow:
     no_count: int
     owner_id: int | None
     owner_name: str | None
+    notes: list[ColleagueReply] = field(default_factory=list)  # what the No answers said
 
 
 @dataclass
@@ -163,6 +164,7 @@ def build_diagnostic(
                     no_count=counts.no,
                     owner_id=owner.pk if owner else None,
                     owner_name=owner.get_username() if owner else None,
+                    notes=[r for r in given if r.reply == Reply.NO and r.note],
                 )
             )
     # Most No answers first; sorted() is stable, so ties keep the questions' order.

@@ -239,7 +239,12 @@ def test_the_result_page_shows_area_scores_disputes_and_next_actions(
     client, team, diagnostic, lead, member
 ):
     answer(diagnostic, lead, {"finance-return-model": "no", "people-profile-best": "partly"})
-    answer(diagnostic, member, {"finance-return-model": "yes", "customers-touchpoint-owners": "no"})
+    answer(
+        diagnostic,
+        member,
+        {"finance-return-model": "yes", "customers-touchpoint-owners": "no"},
+        notes={"customers-touchpoint-owners": "Nobody owns the returns desk."},
+    )
     client.force_login(member)
     html = client.get(reverse("assessments:round", args=[diagnostic.pk])).content.decode()
     # People: four Yes questions (4) + "profile best" Yes and Partly (¾) = 4.75 of 5.
@@ -250,6 +255,7 @@ def test_the_result_page_shows_area_scores_disputes_and_next_actions(
     assert disputed.index("model of the return") < disputed.index("best customer-facing people")
     actions = html.split('data-testid="next-actions"')[1].split("</table>")[0]
     assert "Does someone own each of those touchpoints?" in actions
+    assert "member-user: Nobody owns the returns desk." in actions
     assert "model of the return" in actions
     assert "Do we hire for warmth" not in actions
     assert "Assign" not in actions  # members see the owners but do not assign them
