@@ -278,3 +278,35 @@ def diagnostic_trends(
         )
     ordered_areas = sorted(areas.values(), key=lambda a: a.position)
     return ordered_areas, trends
+
+
+def diagnostic_table(report: DiagnosticReport) -> tuple[list[str], list[list[object]]]:
+    """One row per question (area, counts, score, disagreement, next-action owner) for CSV/XLSX."""
+    owners = {row.question.pk: row.owner_name for row in report.next_actions}
+    headers = [
+        "area",
+        "question",
+        "text",
+        "yes",
+        "partly",
+        "no",
+        "score",
+        "disagreement",
+        "next_action_owner",
+    ]
+    rows: list[list[object]] = [
+        [
+            area.area.slug,
+            q.question.slug,
+            q.question.text,
+            q.counts.yes,
+            q.counts.partly,
+            q.counts.no,
+            q.score,
+            q.disagreement,
+            owners.get(q.question.pk),
+        ]
+        for area in report.areas
+        for q in area.questions
+    ]
+    return headers, rows

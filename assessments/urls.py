@@ -31,6 +31,9 @@ urlpatterns = [
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
     path("rounds/<int:pk>/diagnostic/", diagnostic.diagnostic_answer, name="diagnostic"),
     path(
+        "rounds/<int:pk>/diagnostic/export.<str:fmt>", diagnostic.export, name="diagnostic_export"
+    ),
+    path(
         "rounds/<int:pk>/diagnostic/actions/<int:question_id>/owner/",
         diagnostic.next_action_owner,
         name="next_action_owner",

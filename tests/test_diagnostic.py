@@ -2,6 +2,7 @@
 next actions, report.json and export_report, and the team's trends."""
 
 import datetime as dt
+import io
 import json
 import statistics
 from io import StringIO
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assessments import analysis, services
 from assessments.analysis import ReplyCounts
@@ -483,3 +485,24 @@ def test_the_admin_retires_questions_and_new_rounds_leave_them_out(admin_client,
     )
     assert response.status_code == 302
     assert len(round_questions(make_diagnostic(team))) == 19
+
+
+def test_csv_and_xlsx_exports_hold_every_question(client, diagnostic, lead, outsider):
+    answer(diagnostic, lead, {"finance-return-model": "no"})
+    question = DiagnosticQuestion.objects.get(slug="finance-return-model")
+    services.assign_next_action(assessment=diagnostic, question_id=question.pk, owner=lead)
+    client.force_login(lead)
+    url = reverse("assessments:diagnostic_export", args=[diagnostic.pk, "csv"])
+    lines = b"".join(client.get(url).streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("area,question,text,yes,partly,no,score,disagreement")
+    assert len(lines) == 21
+    assert any(
+        line.startswith("finance,finance-return-model,") and line.endswith(",lead-user")
+        for line in lines
+    )
+    xlsx = client.get(reverse("assessments:diagnostic_export", args=[diagnostic.pk, "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 21
+    assert client.get(url.replace(".csv", ".pdf")).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

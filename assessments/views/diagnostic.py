@@ -6,14 +6,15 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services
-from ..diagnostic import load_diagnostic
+from .. import exports, services
+from ..diagnostic import diagnostic_table, load_diagnostic
 from ..forms_diagnostic import DiagnosticForm, NextActionOwnerForm
 from ..models import DiagnosticAnswer, Framework, Membership, RoundQuestion
 from .access import assessment_for
@@ -108,3 +109,16 @@ def next_action_owner(request: HttpRequest, pk: int, question_id: int) -> HttpRe
             request, _("%(user)s owns the next action.") % {"user": owner.get_username()}
         )
     return redirect(reverse("assessments:round", args=[assessment.pk]) + "#next-actions")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    assessment = assessment_for(request, pk, framework=Framework.DIAGNOSTIC)
+    table = diagnostic_table(load_diagnostic(assessment))
+    filename = f"{slugify(assessment.title) or 'round'}-diagnostic"
+    if fmt == "csv":
+        return exports.csv_response(filename, table)
+    return exports.xlsx_response(filename, "diagnostic", table)
