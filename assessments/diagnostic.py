@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
 from . import analysis
 from .models import (
     Assessment,
     DiagnosticAnswer,
     DiagnosticArea,
     DiagnosticQuestion,
+    DiagnosticResponse,
     NextAction,
     Reply,
     RoundQuestion,
@@ -37,7 +40,7 @@ class ColleagueReply:
 class QuestionResult:
     question: DiagnosticQuestion
     counts: analysis.ReplyCounts
-    replies: list[ColleagueReply] = field(default_factory=list)
+    notes: list[ColleagueReply] = field(default_factory=list)  # answers that carry a note
 
     @property
     def score(self) -> float | None:
@@ -46,10 +49,6 @@ class QuestionResult:
     @property
     def disagreement(self) -> float | None:
         return analysis.reply_disagreement(self.counts)
-
-    @property
-    def notes(self) -> list[ColleagueReply]:
-        return [reply for reply in self.replies if reply.note]
 
 
 @dataclass
@@ -110,35 +109,55 @@ class DiagnosticReport:
 
 
 def load_diagnostic(assessment: Assessment) -> DiagnosticReport:
-    """A round's diagnostic result in three queries, whatever the number of colleagues."""
+    """A round's diagnostic result in five queries; answers are counted in the database, so the
+    cost does not grow with the number of colleagues beyond their names and notes."""
     links = list(
         RoundQuestion.objects.filter(assessment=assessment)
         .select_related("question__area")
         .order_by("question__area__position", "position")
     )
-    answers = (
+    tallies: dict[int, dict[str, int]] = defaultdict(dict)
+    for question_id, reply, count in (
         DiagnosticAnswer.objects.filter(response__assessment=assessment)
+        .values("question_id", "reply")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("question_id", "reply", "count")
+    ):
+        tallies[question_id][reply] = count
+    counts = {
+        question_id: analysis.ReplyCounts(
+            yes=by_reply.get(Reply.YES, 0),
+            partly=by_reply.get(Reply.PARTLY, 0),
+            no=by_reply.get(Reply.NO, 0),
+        )
+        for question_id, by_reply in tallies.items()
+    }
+    notes: dict[int, list[ColleagueReply]] = defaultdict(list)
+    for question_id, reply, note, username in (
+        DiagnosticAnswer.objects.filter(response__assessment=assessment)
+        .exclude(note="")
         .order_by("response__user__username", "pk")
-        .values_list(
-            "question_id", "reply", "note", "response__user_id", "response__user__username"
+        .values_list("question_id", "reply", "note", "response__user__username")
+    ):
+        notes[question_id].append(ColleagueReply(username, reply, note))
+    respondents = dict(
+        DiagnosticResponse.objects.filter(assessment=assessment).values_list(
+            "user_id", "user__username"
         )
     )
-    replies: dict[int, list[ColleagueReply]] = defaultdict(list)
-    respondents: dict[int, str] = {}
-    for question_id, reply, note, user_id, username in answers:
-        replies[question_id].append(ColleagueReply(username, reply, note))
-        respondents[user_id] = username
     owners = {
         action.question_id: action
         for action in NextAction.objects.filter(assessment=assessment).select_related("owner")
     }
-    return build_diagnostic(assessment, links, replies, respondents, owners)
+    return build_diagnostic(assessment, links, counts, notes, respondents, owners)
 
 
 def build_diagnostic(
     assessment: Assessment,
     links: list[RoundQuestion],
-    replies: dict[int, list[ColleagueReply]],
+    counts: dict[int, analysis.ReplyCounts],
+    notes: dict[int, list[ColleagueReply]],
     respondents: dict[int, str],
     owners: dict[int, NextAction],
 ) -> DiagnosticReport:
@@ -147,24 +166,20 @@ def build_diagnostic(
     actions = []
     for link in links:
         question = link.question
-        given = replies.get(question.pk, [])
-        counts = analysis.ReplyCounts(
-            yes=sum(1 for r in given if r.reply == Reply.YES),
-            partly=sum(1 for r in given if r.reply == Reply.PARTLY),
-            no=sum(1 for r in given if r.reply == Reply.NO),
-        )
+        question_counts = counts.get(question.pk, analysis.ReplyCounts())
+        question_notes = notes.get(question.pk, [])
         area = areas.setdefault(question.area_id, AreaResult(question.area, []))
-        area.questions.append(QuestionResult(question, counts, list(given)))
-        if counts.no:
+        area.questions.append(QuestionResult(question, question_counts, question_notes))
+        if question_counts.no:
             action = owners.get(question.pk)
             owner = action.owner if action else None
             actions.append(
                 ActionRow(
                     question=question,
-                    no_count=counts.no,
+                    no_count=question_counts.no,
                     owner_id=owner.pk if owner else None,
                     owner_name=owner.get_username() if owner else None,
-                    notes=[r for r in given if r.reply == Reply.NO and r.note],
+                    notes=[r for r in question_notes if r.reply == Reply.NO],
                 )
             )
     # Most No answers first; sorted() is stable, so ties keep the questions' order.
