@@ -128,12 +128,15 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
             "survey__assessment__title",
             "survey__assessment__created_at",
             "metric",
+            "pillar_id",
             "value",
         )
         .annotate(total=Sum("count"))
         .order_by()
     )
     tallies: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    # survey -> pillar -> experience ratings: who rated the most-rated pillar bounds respondents
+    rated: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     rounds: dict[int, tuple[int, str, dt.datetime]] = {}
     for row in rows:
         survey_id = row["survey_id"]
@@ -144,6 +147,8 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
         )
         tally = tallies[survey_id][row["metric"]]
         tally[row["value"]] = tally.get(row["value"], 0) + row["total"]
+        if row["metric"] == TallyMetric.EXPERIENCE:
+            rated[survey_id][row["pillar_id"]] += row["total"]
     points: dict[str, list[MetricPoint]] = defaultdict(list)
     for survey_id, by_metric in tallies.items():
         round_id, title, created_at = rounds[survey_id]
@@ -154,15 +159,19 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
             points[Metric.NPS].append(
                 _survey_point(round_id, title, day, value, analysis.nps_margin(nps_tally), n)
             )
-        for metric, tally_metric, score in (
-            (Metric.CSAT, TallyMetric.EXPERIENCE, analysis.csat),
-            (Metric.CES, TallyMetric.CES, analysis.ces),
-        ):
-            tally = by_metric.get(tally_metric, {})
-            if (value := score(tally)) is not None:
-                n = sum(tally.values())
-                margin = analysis.share_margin(value, n)
-                points[metric].append(_survey_point(round_id, title, day, value, margin, n))
+        # CSAT pools every pillar's ratings, several per customer: its margin counts each
+        # customer once (at least the number who rated the most-rated pillar), which can only
+        # widen it. CES is one answer per customer.
+        csat_tally = by_metric.get(TallyMetric.EXPERIENCE, {})
+        if (value := analysis.csat(csat_tally)) is not None:
+            n = max(rated[survey_id].values(), default=0)
+            margin = analysis.share_margin(value, n)
+            points[Metric.CSAT].append(_survey_point(round_id, title, day, value, margin, n))
+        ces_tally = by_metric.get(TallyMetric.CES, {})
+        if (value := analysis.ces(ces_tally)) is not None:
+            n = sum(ces_tally.values())
+            margin = analysis.share_margin(value, n)
+            points[Metric.CES].append(_survey_point(round_id, title, day, value, margin, n))
     return points
 
 

@@ -170,6 +170,10 @@ def test_one_survey_round_gives_nps_csat_and_ces_with_margins(client, team, lead
     assert document["ces"]["points"][0]["value"] == pytest.approx(50)
     assert document["ces"]["points"][0]["margin"] == pytest.approx(1.96 * 100 * math.sqrt(0.25 / 4))
     assert document["csat"]["points"][0]["value"] == pytest.approx(75)
+    assert document["csat"]["points"][0]["responses"] == 4
+    assert document["csat"]["points"][0]["margin"] == pytest.approx(
+        1.96 * 100 * math.sqrt(0.75 * 0.25 / 4)
+    )
     assert document["first_response_hours"]["points"] == []
     html = client.get(_url("team_dashboard", team)).content.decode()
     assert 'id="chart-nps-t"' in html and "± " in html
@@ -507,3 +511,20 @@ def test_a_refused_month_keeps_what_was_typed_in_the_month_format(client, team, 
     data = {"metric": "nps", "month": "2026-10", "value": "500"}
     html = client.post(_url("metric_month", team), data).content.decode()
     assert 'value="2026-10"' in html
+
+
+def test_csat_counts_each_customer_once_for_its_margin(team):
+    """Three customers rate two pillars each: six ratings, but the margin uses N = 3."""
+    assessment = make_assessment(team)
+    survey = services.start_survey(assessment=assessment)
+    pillars = assessment.round_pillars()
+    ranks = {p.pk: i for i, p in enumerate(pillars, start=1)}
+    responses = [
+        services.NewResponse(ranks=ranks, experience={pillars[0].pk: a, pillars[1].pk: b})
+        for a, b in ((5, 4), (4, 2), (1, 5))
+    ]
+    services.record_responses(survey=survey, responses=responses, source=ResponseSource.WEB)
+    (point,) = load_dashboard(team).get("csat").points
+    assert point.value == pytest.approx(400 / 6)
+    assert point.responses == 3
+    assert point.margin == pytest.approx(analysis.share_margin(400 / 6, 3))
