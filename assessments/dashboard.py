@@ -23,6 +23,7 @@ from .models import (
     TallyMetric,
     Team,
 )
+from .readings import MIN_FOR_INTERVAL
 
 # The survey feeds these metrics; first-response time comes only from monthly figures.
 SURVEY_METRICS = (Metric.NPS, Metric.CSAT, Metric.CES)
@@ -102,11 +103,12 @@ def _nice_ceiling(value: float) -> float:
 def _survey_point(
     round_id: int, title: str, day: dt.date, value: float, margin: float | None, n: int
 ) -> MetricPoint:
+    """A survey value; its margin only from MIN_FOR_INTERVAL answers on, as in the gap report."""
     return MetricPoint(
         period=f"{day:%Y-%m}",
         date=day,
         value=value,
-        margin=margin,
+        margin=margin if n >= MIN_FOR_INTERVAL else None,
         source=MetricSource.SURVEY,
         label=title,
         responses=n,
@@ -165,7 +167,7 @@ def _survey_points(team: Team) -> dict[str, list[MetricPoint]]:
         csat_tally = by_metric.get(TallyMetric.EXPERIENCE, {})
         if (value := analysis.csat(csat_tally)) is not None:
             n = max(rated[survey_id].values(), default=0)
-            margin = analysis.share_margin(value, n)
+            margin = analysis.csat_margin(value, n)
             points[Metric.CSAT].append(_survey_point(round_id, title, day, value, margin, n))
         ces_tally = by_metric.get(TallyMetric.CES, {})
         if (value := analysis.ces(ces_tally)) is not None:

@@ -20,7 +20,7 @@ from .models import (
     Reply,
     RoundQuestion,
 )
-from .reporting import REPORT_SCHEMA_VERSION
+from .report_json import REPORT_SCHEMA_VERSION
 
 DISAGREEMENT_COUNT = 5  # the result page lists at most this many disputed questions
 

@@ -66,7 +66,7 @@ def test_nps_margin_matches_a_hand_computed_example():
     # 50 promoters, 30 passives, 20 detractors: NPS 30, variance .5 + .2 − .3² = .61.
     tally = {10: 50, 8: 30, 3: 20}
     assert analysis.nps(tally) == pytest.approx(30)
-    assert analysis.nps_margin(tally) == pytest.approx(1.96 * 100 * math.sqrt(0.61 / 100))
+    assert analysis.nps_margin(tally) == pytest.approx(1.96 * 100 * math.sqrt(0.61 / 100), rel=1e-4)
     assert analysis.nps_margin({}) is None
     assert analysis.nps_margin({10: 40}) == 0
 
@@ -88,7 +88,7 @@ def test_nps_margin_covers_the_true_score_about_95_percent_of_the_time():
 
 
 def test_share_margin_is_the_wald_interval_and_ces_counts_agree_answers():
-    assert analysis.share_margin(50, 100) == pytest.approx(9.8)
+    assert analysis.share_margin(50, 100) == pytest.approx(9.8, rel=1e-4)
     assert analysis.share_margin(None, 100) is None
     assert analysis.share_margin(50, 0) is None
     assert analysis.ces({5: 3, 4: 1, 2: 4}) == pytest.approx(50)
@@ -156,23 +156,25 @@ def test_the_dashboard_with_no_data_says_so(client, team, lead):
 def test_one_survey_round_gives_nps_csat_and_ces_with_margins(client, team, lead):
     survey_round(
         team,
-        nps=[10, 9, 8, 3],  # 2 promoters, 1 detractor of 4: NPS 25
-        ces=[5, 4, 2, 1],  # 50% agree it was easy
-        experience=[5, 4, 4, 1],  # 75% rate 4–5
+        nps=[10, 9, 8, 3] * 3,  # 6 promoters, 3 detractors of 12: NPS 25
+        ces=[5, 4, 2, 1] * 3,  # 50% agree it was easy
+        experience=[5, 4, 4, 1] * 3,  # 75% rate 4–5
     )
     client.force_login(lead)
     document = client.get(_url("metrics_json", team)).json()["metrics"]
     (nps,) = document["nps"]["points"]
     assert nps["value"] == pytest.approx(25)
-    assert nps["margin"] == pytest.approx(analysis.nps_margin({10: 1, 9: 1, 8: 1, 3: 1}))
+    assert nps["margin"] == pytest.approx(analysis.nps_margin({10: 3, 9: 3, 8: 3, 3: 3}))
     assert nps["source"] == "survey"
     assert set(nps) >= {"period", "value", "margin", "source"}
     assert document["ces"]["points"][0]["value"] == pytest.approx(50)
-    assert document["ces"]["points"][0]["margin"] == pytest.approx(1.96 * 100 * math.sqrt(0.25 / 4))
+    assert document["ces"]["points"][0]["margin"] == pytest.approx(
+        1.96 * 100 * math.sqrt(0.25 / 12), rel=1e-3
+    )
     assert document["csat"]["points"][0]["value"] == pytest.approx(75)
-    assert document["csat"]["points"][0]["responses"] == 4
+    assert document["csat"]["points"][0]["responses"] == 12
     assert document["csat"]["points"][0]["margin"] == pytest.approx(
-        1.96 * 100 * math.sqrt(0.75 * 0.25 / 4)
+        1.96 * 100 * math.sqrt(0.75 * 0.25 / 12), rel=1e-3
     )
     assert document["first_response_hours"]["points"] == []
     html = client.get(_url("team_dashboard", team)).content.decode()
@@ -514,17 +516,24 @@ def test_a_refused_month_keeps_what_was_typed_in_the_month_format(client, team, 
 
 
 def test_csat_counts_each_customer_once_for_its_margin(team):
-    """Three customers rate two pillars each: six ratings, but the margin uses N = 3."""
+    """Twelve customers rate two pillars each: 24 ratings, but the margin uses N = 12."""
     assessment = make_assessment(team)
     survey = services.start_survey(assessment=assessment)
     pillars = assessment.round_pillars()
     ranks = {p.pk: i for i, p in enumerate(pillars, start=1)}
     responses = [
         services.NewResponse(ranks=ranks, experience={pillars[0].pk: a, pillars[1].pk: b})
-        for a, b in ((5, 4), (4, 2), (1, 5))
+        for a, b in ((5, 4), (4, 2), (1, 5)) * 4
     ]
     services.record_responses(survey=survey, responses=responses, source=ResponseSource.WEB)
     (point,) = load_dashboard(team).get("csat").points
     assert point.value == pytest.approx(400 / 6)
-    assert point.responses == 3
-    assert point.margin == pytest.approx(analysis.share_margin(400 / 6, 3))
+    assert point.responses == 12
+    assert point.margin == pytest.approx(analysis.share_margin(400 / 6, 12))
+
+
+def test_survey_values_from_fewer_than_ten_answers_carry_no_margin(team):
+    survey_round(team, nps=[10, 9, 8, 3] * 2, ces=[5] * 10)
+    dashboard = load_dashboard(team)
+    assert dashboard.get("nps").points[0].margin is None  # 8 answers
+    assert dashboard.get("ces").points[0].margin == 0  # 10 answers, all agree

@@ -5,8 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.diagnostic import diagnostic_document, load_diagnostic
-from assessments.gap_report import report_document
 from assessments.models import Assessment
+from assessments.report_json import report_document
 
 
 class Command(BaseCommand):
