@@ -19,6 +19,16 @@ from .models import (
 
 
 class PillarChangelistForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list's editable cells have no <label>: name each one after its pillar so a screen
+        # reader says "Position of Friction…" rather than "spin button".
+        name = {"pillar": self.instance.name}
+        if "position" in self.fields:
+            self.fields["position"].widget.attrs["aria-label"] = _("Position of %(pillar)s") % name
+        if "is_active" in self.fields:
+            self.fields["is_active"].widget.attrs["aria-label"] = _("Active: %(pillar)s") % name
+
     def _get_validation_exclusions(self):
         # Positions are checked across the whole list in the formset, so swaps are allowed.
         exclusions = super()._get_validation_exclusions()
