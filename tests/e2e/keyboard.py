@@ -1,4 +1,4 @@
-"""A keyboard-only walk through a page: Tab, Shift+Tab, Enter, Space and the arrow keys, nothing else.
+"""A keyboard-only walk through a page: Tab, Shift+Tab, Enter, Space and the arrow keys only.
 
 After every key the walker checks that the focused element shows where it is (an outline or a
 box-shadow, on the element or on the label that stands for it) and is on screen; after Tab and
@@ -8,7 +8,9 @@ control it reached, so a test can assert at the end that no visible control was 
 
 from dataclasses import dataclass, field
 
-ALLOWED_KEYS = {"Tab", "Shift+Tab", "Enter", "Space", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"}
+ALLOWED_KEYS = {"Tab", "Shift+Tab", "Enter", "Space"} | {
+    f"Arrow{way}" for way in ("Up", "Down", "Left", "Right")
+}
 
 # Every control a user could operate, whether or not it is in the Tab order (a button with
 # tabindex="-1" or a <div role="button"> is a control the keyboard cannot reach); hidden ones are
@@ -22,7 +24,10 @@ _CONTROLS_SELECTOR = (
 _SHARED_JS = """
   const key = el => {
     if (el.type === "radio" && el.name) return "radio:" + el.name;
-    if (!el.dataset.kwKey) el.dataset.kwKey = "kw-" + (window.__kwNext = (window.__kwNext || 0) + 1);
+    if (!el.dataset.kwKey) {
+      window.__kwNext = (window.__kwNext || 0) + 1;
+      el.dataset.kwKey = "kw-" + window.__kwNext;
+    }
     return el.dataset.kwKey;
   };
   const shown = el => {
@@ -109,10 +114,10 @@ class Focus:
     id: str
     name: str
     checked: bool
-    visibleFocus: bool  # noqa: N815 (the browser's name)
+    visibleFocus: bool  # camelCase: the names the browser script returns
     outline: str
-    boxShadow: str  # noqa: N815
-    onScreen: bool  # noqa: N815
+    boxShadow: str
+    onScreen: bool
     order: str
 
     def __str__(self) -> str:
