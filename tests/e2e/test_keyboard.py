@@ -152,3 +152,42 @@ def test_customer_answers_the_survey_with_the_keyboard_only(page, pillars):
         label: i for i, label in enumerate(order, start=1)
     }
     assert {a.pillar_id: a.experience for a in answers.values() if a.experience} == rated
+
+
+def test_survey_error_summary_link_leads_to_the_ranking_item_in_error(page, pillars):
+    assessment = make_assessment(make_team(lead=make_user("survey-keys")))
+    survey = services.start_survey(assessment=assessment)
+    page.goto(f"/s/{survey.token}/")
+    # A stale or tampered form: two items share place 1 (the buttons cannot do that).
+    page.evaluate(
+        "() => { const s = document.querySelectorAll('#ranking select'); s[1].value = s[0].value; }"
+    )
+    walk = KeyboardWalk(page)
+    walk.start()
+    walk.tab_to("Send my answers")
+    walk.press("Enter", navigates=True)
+
+    summary = walk.focus
+    assert summary.id == "error-summary" and summary.visibleFocus, summary
+    link = walk.press("Tab")
+    assert "Place 1 is given more than once" in link.name
+    label = link.name.removeprefix("Rank of ").split(": Place")[0]
+    # The rank select behind the buttons is hidden: focus goes to the item's first button.
+    target = walk.press("Enter")
+    assert target.name == f"Move {label} up", target
+    assert not CustomerResponse.objects.exists()
+
+
+def test_without_javascript_the_error_summary_links_focus_the_field(nojs_page, pillars):
+    user = make_user("nojs-keys")
+    assessment = make_assessment(make_team(lead=user))
+    page = nojs_page
+    login(page, "nojs-keys")
+    page.goto(f"/rounds/{assessment.pk}/scorecard/")
+    page.get_by_role("button", name="Save my scorecard").click()
+    walk = KeyboardWalk(page)
+    walk.start()
+    link = walk.tab_to(f"{pillars[0].name}: Choose a score from 1 to 5 for this pillar.")
+    assert link.tag == "a"
+    target = walk.press("Enter")
+    assert target is not None and target.id == f"id_score_{pillars[0].pk}_0", target
