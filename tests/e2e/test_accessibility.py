@@ -315,3 +315,23 @@ def test_the_audit_catches_a_serious_violation(page):
     )
     found = {v["id"] for v in serious(axe_violations(page))}
     assert {"label", "color-contrast"} <= found
+
+
+def test_heatmap_cells_print_with_their_colours(page, live_server, pillars):
+    """Printers drop backgrounds by default: white text would vanish with its cell's colour."""
+    demo = build_demo()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_of(seed_demo.LEAD),
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"/rounds/{demo.round.pk}/comparison/")
+    page.emulate_media(media="print")
+    cells = page.locator(".heat-cell")
+    expect(cells).to_have_count(36)
+    adjust = cells.evaluate_all("cells => cells.map(c => getComputedStyle(c).printColorAdjust)")
+    assert set(adjust) == {"exact"}
