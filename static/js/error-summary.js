@@ -1,6 +1,6 @@
 /* The error summary above a failed form takes the focus, so a screen reader reads what went wrong
    first; its links move the focus to the field in error, or to the nearest control a user can
-   reach when that field is hidden (a rank select behind the ranking buttons). */
+   reach when that field is hidden (a rank select behind the ranking buttons) or is a group. */
 (function () {
   "use strict";
   var summary = document.querySelector("[data-error-summary]");
@@ -20,8 +20,10 @@
     return null;
   }
 
+  // The field itself, or for a group (a ranking list) or a hidden field the first control a
+  // user can reach in it or around it.
   function reachable(element) {
-    if (shown(element)) { return element; }
+    if (shown(element)) { return element.tabIndex >= 0 ? element : firstControl(element); }
     for (var node = element.parentElement; node; node = node.parentElement) {
       if (shown(node)) { return firstControl(node) || null; }
     }
