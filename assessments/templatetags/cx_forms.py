@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BoundField, Form
-from django.forms.forms import NON_FIELD_ERRORS
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def error_links(form: Form) -> list[ErrorLink]:
     A field's errors link to the field; an error stored under a key that is not a field (one
     message for a whole ranking list, say) links to the element with that id.
     """
-    links = []
+    links: list[ErrorLink] = []
     for key, messages in form.errors.items():
         if key == NON_FIELD_ERRORS:
             continue
