@@ -39,6 +39,11 @@ class Demo:
     survey: CustomerSurvey
     closed_survey: CustomerSurvey
     pillar: Pillar
+    language: str = "en"  # the language the screen is being checked in
+
+    def public(self, survey: CustomerSurvey, page: str = "") -> str:
+        """A customer's link in the language under test (a survey may default to another)."""
+        return f"/s/{survey.token}/{page}?lang={self.language}"
 
 
 def build_demo() -> Demo:
@@ -130,7 +135,7 @@ def _scorecard_nojs_with_errors(page, demo):
 
 
 def _survey_with_errors(page, demo):
-    page.goto(f"/s/{demo.survey.token}/")
+    page.goto(demo.public(demo.survey))
     break_survey_ranking(page)
     page.locator(SUBMIT).click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
@@ -198,10 +203,10 @@ SCREENS = [
         lambda page, demo: page.goto(f"/rounds/{demo.round.pk}/report/"),
         media="print",
     ),
-    Screen("public-survey", lambda page, demo: page.goto(f"/s/{demo.survey.token}/"), user=None),
+    Screen("public-survey", lambda page, demo: page.goto(demo.public(demo.survey)), user=None),
     Screen(
         "public-survey-phone",
-        lambda page, demo: page.goto(f"/s/{demo.survey.token}/"),
+        lambda page, demo: page.goto(demo.public(demo.survey)),
         user=None,
         viewport=PHONE,
     ),
@@ -209,18 +214,18 @@ SCREENS = [
     Screen("public-survey-phone-with-errors", _survey_with_errors, user=None, viewport=PHONE),
     Screen(
         "public-survey-no-js",
-        lambda page, demo: page.goto(f"/s/{demo.survey.token}/"),
+        lambda page, demo: page.goto(demo.public(demo.survey)),
         user=None,
         javascript=False,
     ),
     Screen(
         "public-survey-closed",
-        lambda page, demo: page.goto(f"/s/{demo.closed_survey.token}/"),
+        lambda page, demo: page.goto(demo.public(demo.closed_survey)),
         user=None,
     ),
     Screen(
         "survey-thanks",
-        lambda page, demo: page.goto(f"/s/{demo.survey.token}/thanks/"),
+        lambda page, demo: page.goto(demo.public(demo.survey, "thanks/")),
         user=None,
     ),
     Screen("admin-index", lambda page, demo: page.goto("/admin/"), user=seed_demo.ADMIN[0]),
@@ -292,7 +297,9 @@ def test_page_has_no_serious_accessibility_violation_in_any_language(
     try:
         for language in LANGUAGES:
             speak(page, live_server, language)
-            page.emulate_media(media="screen")
+            demo.language = language
+            if screen.media:
+                page.emulate_media(media="screen")
             screen.visit(page, demo)
             if screen.media:
                 page.emulate_media(media=screen.media)
