@@ -261,7 +261,7 @@ def screen_page(browser, live_server, screen: Screen, session: str | None):
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # six languages on a busy machine
     return page
 
 
