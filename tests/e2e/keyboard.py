@@ -6,6 +6,7 @@ Shift+Tab, that focus moved forward (backward) in the page, in reading order. It
 control it reached, so a test can assert at the end that no visible control was left out.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ALLOWED_KEYS = {"Tab", "Shift+Tab", "Enter", "Space"} | {
@@ -81,6 +82,8 @@ _FOCUS_JS = (
     id: el.id,
     name: nameOf(el),
     checked: !!el.checked,
+    item: (el.closest(".ranking-item") || {dataset: {}}).dataset.name || "",
+    classes: el.className || "",
     visibleFocus: outline || shadow,
     outline: style.outlineStyle + " " + style.outlineWidth,
     boxShadow: style.boxShadow,
@@ -114,6 +117,8 @@ class Focus:
     id: str
     name: str
     checked: bool
+    item: str  # the ranking item the control belongs to, if any
+    classes: str
     visibleFocus: bool  # camelCase: the names the browser script returns
     outline: str
     boxShadow: str
@@ -191,15 +196,23 @@ class KeyboardWalk:
         return "\nlast steps:\n  " + "\n  ".join(self.trail[-8:])
 
     def tab_to(
-        self, name: str | None = None, *, id: str | None = None, backward: bool = False
+        self,
+        name: str | None = None,
+        *,
+        id: str | None = None,
+        where: Callable[[Focus], bool] | None = None,
+        backward: bool = False,
     ) -> Focus:
-        """Tab (or Shift+Tab) until the control with this accessible name or id has the focus."""
+        """Tab (or Shift+Tab) until the control with this accessible name (or id, or for which
+        ``where`` holds) has the focus."""
         key = "Shift+Tab" if backward else "Tab"
+        if where is None:
+            where = (lambda f: f.id == id) if id is not None else (lambda f: f.name == name)
         for _ in range(self.max_tabs):
             focus = self.press(key)
-            if focus and (focus.id == id if id is not None else focus.name == name):
+            if focus is not None and where(focus):
                 return focus
-        raise AssertionError(f"{name or id!r} never reached with {key}{self._where()}")
+        raise AssertionError(f"{name or id or where!r} never reached with {key}{self._where()}")
 
     def tab_through(self) -> None:
         """Tab on to the end of the page (focus leaves the document)."""
