@@ -23,6 +23,16 @@ class PillarChangelistForm(forms.ModelForm):
     # formset's clean); the first save parks them all so that swaps never collide.
     pillar_moves: dict[int, int] | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list's editable cells have no <label>: name each one after its pillar so a screen
+        # reader says "Position of Friction…" rather than "spin button".
+        name = {"pillar": self.instance.name}
+        if "position" in self.fields:
+            self.fields["position"].widget.attrs["aria-label"] = _("Position of %(pillar)s") % name
+        if "is_active" in self.fields:
+            self.fields["is_active"].widget.attrs["aria-label"] = _("Active: %(pillar)s") % name
+
     def validate_unique(self):
         """Skip the per-row check: the list edits only position and active, and positions are
         checked across the whole list by the formset, so that two pillars can swap places."""
