@@ -165,6 +165,7 @@ class NewResponse:
     nps: int | None = None
     external_id: str = ""
     form_nonce: str = ""
+    line: int = 0  # the file line it was read from, for imports
 
 
 def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSurvey:
@@ -389,44 +390,117 @@ class ImportOutcome:
     result: object  # imports.ParseResult
     created: int = 0
     already_imported: list[tuple[int, str]] = field(default_factory=list)  # (line, response id)
+    conflicts: list[tuple[int, str]] = field(default_factory=list)  # same id, other answers
     written: bool = False
+    stopped: bool = False  # cancelled between batches
 
 
-def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> ImportOutcome:
-    """Write parsed rows; any bad row stops the whole import unless ``skip_bad_rows``.
+OWN_ID_PREFIX = "cxp-"  # how exports name responses typed into our own survey (exports.py)
+IMPORT_BATCH = 5000
 
-    A round without a survey gets one, closed, only when there is something to write: importing
-    alone does not publish a public link.
+
+def _answers_signature(
+    generation: str, nps: int | None, ranks: dict, experience: dict, expectation: dict
+) -> tuple:
+    return (
+        generation,
+        nps,
+        tuple(sorted(ranks.items())),
+        tuple(sorted(experience.items())),
+        tuple(sorted(expectation.items())),
+    )
+
+
+def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tuple]:
+    """Response id -> signature of the stored answers, for the ids already in the survey."""
+    own = {int(i[len(OWN_ID_PREFIX) :]): i for i in ids if _is_own_id(i)}
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        found.update(
+            CustomerResponse.objects.filter(survey=survey, external_id__in=chunk).values_list(
+                "pk", "external_id"
+            )
+        )
+    own_keys = list(own)
+    for start in range(0, len(own_keys), 900):
+        for pk in CustomerResponse.objects.filter(
+            survey=survey, external_id="", pk__in=own_keys[start : start + 900]
+        ).values_list("pk", flat=True):
+            found[pk] = own[pk]
+    if not found:
+        return {}
+    data: dict[int, dict] = {}
+    keys = list(found)
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        for pk, generation, nps in CustomerResponse.objects.filter(pk__in=chunk).values_list(
+            "pk", "generation", "nps"
+        ):
+            data[pk] = {"generation": generation, "nps": nps, "r": {}, "x": {}, "e": {}}
+        for response_id, pillar_id, rank, experience, expectation in CustomerAnswer.objects.filter(
+            response_id__in=chunk
+        ).values_list("response_id", "pillar_id", "rank", "experience", "expectation"):
+            entry = data[response_id]
+            entry["r"][pillar_id] = rank
+            if experience is not None:
+                entry["x"][pillar_id] = experience
+            if expectation is not None:
+                entry["e"][pillar_id] = expectation
+    return {
+        found[pk]: _answers_signature(d["generation"], d["nps"], d["r"], d["x"], d["e"])
+        for pk, d in data.items()
+    }
+
+
+def _is_own_id(value: str) -> bool:
+    digits = value[len(OWN_ID_PREFIX) :]
+    return value.startswith(OWN_ID_PREFIX) and digits.isdigit() and len(digits) < 15
+
+
+def import_responses(
+    *,
+    assessment: Assessment,
+    result,
+    skip_bad_rows: bool,
+    on_batch=None,
+    should_stop=None,
+) -> ImportOutcome:
+    """Write parsed rows; any bad or conflicting row stops the whole import unless
+    ``skip_bad_rows``. A row whose id is stored with the same answers is "already imported";
+    with other answers it is a conflict (reported, never overwritten).
+
+    Rows are written in batches of IMPORT_BATCH, each in its own transaction, calling
+    ``on_batch(written)`` after each and stopping early when ``should_stop()`` says so.
+    A round without a survey gets one, closed, only when there is something to write.
     """
     outcome = ImportOutcome(result=result)
     if result.file_errors or (result.errors and not skip_bad_rows) or not result.responses:
         return outcome
     survey = start_survey(assessment=assessment, is_open=False)  # an existing one stays as it is
     ids = [r.external_id for r in result.responses if r.external_id]
-    existing: set[str] = set()
-    for start in range(0, len(ids), 900):
-        existing.update(
-            CustomerResponse.objects.filter(
-                survey=survey, external_id__in=ids[start : start + 900]
-            ).values_list("external_id", flat=True)
-        )
+    stored = _stored_signatures(survey, ids)
     fresh = []
     for row in result.responses:
-        if row.external_id and row.external_id in existing:
+        signature = stored.get(row.external_id) if row.external_id else None
+        if signature is None:
+            fresh.append(row)
+        elif signature == _answers_signature(
+            row.generation, row.nps, row.ranks, row.experience, row.expectation
+        ):
             outcome.already_imported.append((row.line, row.external_id))
-            continue
-        fresh.append(
-            NewResponse(
-                ranks=row.ranks,
-                experience=row.experience,
-                expectation=row.expectation,
-                generation=row.generation,
-                nps=row.nps,
-                external_id=row.external_id,
-            )
-        )
-    if fresh:
-        record_responses(survey=survey, responses=fresh, source=ResponseSource.IMPORT)
-    outcome.created = len(fresh)
-    outcome.written = bool(fresh)
+        else:
+            outcome.conflicts.append((row.line, row.external_id))
+    if outcome.conflicts and not skip_bad_rows:
+        return outcome
+    for start in range(0, len(fresh), IMPORT_BATCH):
+        if should_stop is not None and should_stop():
+            outcome.stopped = True
+            break
+        batch = fresh[start : start + IMPORT_BATCH]
+        record_responses(survey=survey, responses=batch, source=ResponseSource.IMPORT)
+        outcome.created += len(batch)
+        if on_batch is not None:
+            on_batch(outcome.created)
+    outcome.written = bool(outcome.created)
     return outcome

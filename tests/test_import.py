@@ -12,6 +12,8 @@ import re
 from collections import Counter
 
 import pytest
+
+from assessments import exports
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
@@ -20,7 +22,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assessments import services
-from assessments.imports import rows_to_csv, rows_to_xlsx
 from assessments.models import (
     CustomerAnswer,
     CustomerResponse,
@@ -31,6 +32,19 @@ from assessments.models import (
 )
 
 from .conftest import make_assessment
+
+
+def rows_to_csv(rows) -> str:
+    """The app's one CSV writer (exports.csv_text), header first."""
+    rows = [list(row) for row in rows]
+    return exports.csv_text((rows[0], rows[1:])) if rows else ""
+
+
+def rows_to_xlsx(rows) -> bytes:
+    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
+    rows = [list(row) for row in rows]
+    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
+
 
 SLUGS = [
     "advertising",

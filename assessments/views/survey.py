@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, services
+from .. import exports, imports, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -279,7 +279,7 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     assessment, survey = _survey_for(request, pk)
     pillars = assessment.round_pillars()
-    rows = imports.template_rows(
+    header, examples = imports.template_rows(
         pillars,
         experience=survey.ask_experience if survey else True,
         expectation=survey.ask_expectation if survey else True,
@@ -287,12 +287,18 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         nps=True,
     )
     if fmt == "xlsx":
-        response = HttpResponse(
-            imports.rows_to_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # The examples live on a sheet of their own: only the first sheet is imported.
+        body = exports.xlsx_sheets_bytes(
+            [(_("Responses"), (header, [])), (_("Examples"), (header, examples))]
         )
+        response = HttpResponse(body, content_type=exports.XLSX_TYPE)
     else:
-        response = HttpResponse(imports.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+        # Lines starting with "# " are comments the importer skips, so the examples never count.
+        comments = [["# " + _("Example rows: lines starting with # are ignored. Delete them.")]]
+        comments += [["# " + str(row[0]), *row[1:]] for row in examples]
+        response = HttpResponse(
+            exports.csv_text((header, comments)), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="cx-pillars-import-template.{fmt}"'
     return response
 
