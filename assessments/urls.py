@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, pages, reports, rounds, survey, teams
+from .views import accounts, imports, pages, reports, rounds, survey, teams
 
 app_name = "assessments"
 
@@ -33,7 +33,27 @@ urlpatterns = [
     path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),
     path("rounds/<int:pk>/survey/state/", survey.survey_set_open, name="survey_set_open"),
     path("rounds/<int:pk>/survey/link/", survey.survey_regenerate_link, name="survey_link"),
-    path("rounds/<int:pk>/survey/import/", survey.survey_import, name="survey_import"),
+    path("rounds/<int:pk>/survey/import/", imports.survey_import, name="survey_import"),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/check/",
+        imports.survey_import_review,
+        name="survey_import_review",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/",
+        imports.survey_import_job,
+        name="survey_import_job",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/status.json",
+        imports.survey_import_status,
+        name="survey_import_status",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/cancel/",
+        imports.survey_import_cancel,
+        name="survey_import_cancel",
+    ),
     path(
         "rounds/<int:pk>/survey/import-template.<str:fmt>",
         survey.survey_template,

@@ -58,6 +58,7 @@ def rows_to_xlsx(rows) -> bytes:
     rows = [list(row) for row in rows]
     return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
 
+
 PILLARS = [CS, FR, CO, BR]
 SLUGS = [p.slug for p in PILLARS]
 HEADER = ["response_id", *SLUGS]
@@ -726,7 +727,10 @@ def test_without_a_response_id_the_row_itself_is_the_key():
 
 
 def test_a_blank_response_id_falls_back_to_the_row_key():
-    assert only_response(parse_responses([HEADER, [None, 1, 2, 3, 4]], PILLARS)).external_id[:4] == "row-"
+    assert (
+        only_response(parse_responses([HEADER, [None, 1, 2, 3, 4]], PILLARS)).external_id[:4]
+        == "row-"
+    )
 
 
 def test_identical_rows_without_id_stay_two_responses():

@@ -73,7 +73,9 @@ def parse_responses(
     """Detect the layout of ``rows``, apply the overrides, read every response."""
     if not rows:
         result = ParseResult()
-        result.file_errors.append("The file has no header row: the first row must name the columns.")
+        result.file_errors.append(
+            "The file has no header row: the first row must name the columns."
+        )
         return result
     layout = detect_layout(rows, pillars)
     unknown: list[str] = []

@@ -88,6 +88,7 @@ _RESTARTING_IDS = {"id", "#", "no", "number", "nr"}
 _NPS_HEADERS = {"nps", "netpromoterscore", "likelihoodtorecommend", "recommend"}
 _METADATA_HINT = gettext_lazy("metadata of the survey tool")
 PILLAR_COLUMNS = "(pillar columns)"
+IGNORED = "ignored"  # an item the lead said to leave out
 _NAMED_GROUPS = (PILLAR_COLUMNS, "experience", "expectation", "rank", "score")
 
 
@@ -604,7 +605,7 @@ def apply_overrides(
                     if not group.pillars:
                         _match_items(group, matcher)
                     group.pillars[position] = pillar.pk if pillar else None
-                    group.certainty[position] = CERTAIN if pillar else ""
+                    group.certainty[position] = CERTAIN if pillar else IGNORED
                     placed = True
         if not placed:
             unknown.append(name)
@@ -629,7 +630,7 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
             str(
                 _(
                     "No ranking found. Choose which question holds the ranking of the pillars "
-                    "(or use --map \"QUESTION=rank\")."
+                    '(or use --map "QUESTION=rank").'
                 )
             )
         )
@@ -660,8 +661,10 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
                 % {"columns": ", ".join(f"“{h}”" for h in headers), "pillar": names[pk]}
             )
         doubled = {h for headers in twice.values() for h in headers}
-        for header, pk, certainty in zip(group.headers, group.pillars, group.certainty, strict=True):
-            if pk is None and group.kind == RANK and header in doubled:
+        for header, pk, certainty in zip(
+            group.headers, group.pillars, group.certainty, strict=True
+        ):
+            if certainty == IGNORED or (pk is None and group.kind == RANK and header in doubled):
                 continue
             if pk is None and group.kind == RANK:
                 layout.problems.append(
@@ -701,7 +704,7 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
                 str(
                     _(
                         "The places in “%(question)s” are answer codes (%(codes)s). Say which "
-                        "pillar each code stands for (or use --codes \"A1=slug,…\")."
+                        'pillar each code stands for (or use --codes "A1=slug,…").'
                     )
                 )
                 % {"question": group.label, "codes": ", ".join(unmapped)}

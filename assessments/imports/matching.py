@@ -25,8 +25,41 @@ CERTAIN = "certain"
 PROBABLE = "probable"
 
 _STOPWORDS = frozenset(
-    "a an and or the of to for from with by at on in it its they them their we our us you your "
-    "what who when that this is are be lack".split()
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "the",
+        "of",
+        "to",
+        "for",
+        "from",
+        "with",
+        "by",
+        "at",
+        "on",
+        "in",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "what",
+        "who",
+        "when",
+        "that",
+        "this",
+        "is",
+        "are",
+        "be",
+        "lack",
+    ]
 )
 # Short forms survey designers use, mapped to the word they stand for.
 _ABBREVIATIONS = {
@@ -194,9 +227,7 @@ class PillarMatcher:
         for match in matches:
             if match.pillar is not None:
                 seen[match.pillar.pk] = seen.get(match.pillar.pk, 0) + 1
-        return [
-            NO_MATCH if m.pillar is not None and seen[m.pillar.pk] > 1 else m for m in matches
-        ]
+        return [NO_MATCH if m.pillar is not None and seen[m.pillar.pk] > 1 else m for m in matches]
 
     def by_slug(self, slug: str) -> PillarLike | None:
         for pillar in self.pillars:

@@ -21,7 +21,6 @@ from .layouts import (
     NPS,
     RANK,
     RANK_LIST,
-    RANK_POSITIONS,
     RESPONSE_ID,
     Group,
     Layout,
@@ -179,9 +178,7 @@ class RowReader:
                     % {"place": place, "value": shown(value)}
                 )
             elif pk in given:
-                problems.append(
-                    _("%(pillar)s is listed twice") % {"pillar": self.names[pk]}
-                )
+                problems.append(_("%(pillar)s is listed twice") % {"pillar": self.names[pk]})
             else:
                 given[pk] = place
         return given

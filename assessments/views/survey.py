@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import exports, imports, services
-from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
+from ..forms import CustomerSurveyForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
     SOURCE_ORDER,
@@ -301,55 +300,3 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="cx-pillars-import-template.{fmt}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    file_error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > imports.MAX_FILE_BYTES:
-                raise imports.ImportFileError(
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": imports.MAX_FILE_BYTES // (1024 * 1024)}
-                )
-            rows = imports.read_table(upload.read(), upload.name)
-        except imports.ImportFileError as exc:
-            file_error = str(exc)
-            status = 400
-        else:
-            result = imports.parse_responses(rows, assessment.round_pillars())
-            try:
-                outcome = services.import_responses(
-                    assessment=assessment,
-                    result=result,
-                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                )
-            except IntegrityError:
-                file_error = _(
-                    "Another import of the same responses ran at the same time. "
-                    "Nothing was written by this one; try again."
-                )
-                status = 409
-            else:
-                status = 200 if outcome.written or result.ok else 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "assessments/survey_import.html",
-        {
-            "assessment": assessment,
-            "survey": survey,
-            "form": form,
-            "outcome": outcome,
-            "file_error": file_error,
-        },
-        status=status,
-    )

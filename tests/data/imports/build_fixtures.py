@@ -41,7 +41,16 @@ QUESTION = "Please rank what matters most to you"
 RATING = "How well do we do on each?"
 
 
-def write_csv(name, rows, *, bom=False, newline="\r\n", delimiter=",", quoting=csv.QUOTE_MINIMAL, encoding="utf-8"):
+def write_csv(
+    name,
+    rows,
+    *,
+    bom=False,
+    newline="\r\n",
+    delimiter=",",
+    quoting=csv.QUOTE_MINIMAL,
+    encoding="utf-8",
+):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=newline)
     writer.writerows(rows)
@@ -186,7 +195,9 @@ def formbricks():
     generations = ["Millennials", "Gen X", "Gen Z"]
     for i in range(3):
         ranked = "; ".join(LABELS[s] for s in ORDERS[i])
-        matrix = "\n".join(f"{LABELS[s]}: {SCALE[EXPERIENCE[i][k] - 1]}" for k, s in enumerate(SLUGS))
+        matrix = "\n".join(
+            f"{LABELS[s]}: {SCALE[EXPERIENCE[i][k] - 1]}" for k, s in enumerate(SLUGS)
+        )
         rows.append([str(i + 1), f"clx{i}abcd0001", "2026-11-02 09:17:40", "Yes", "clsurvey01",
                      "", "", "", "", ranked, matrix, generations[i]])  # fmt: skip
     write_csv("formbricks.csv", rows, newline="\n")
