@@ -12,8 +12,6 @@ import re
 from collections import Counter
 
 import pytest
-
-from assessments import exports
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
@@ -21,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments import services
+from assessments import exports, services
 from assessments.models import (
     CustomerAnswer,
     CustomerResponse,
@@ -596,8 +594,8 @@ BATCHED_SQL = re.compile(
     r"(\d+ times: )?"  # executemany is logged as "N times: <sql>"
     r'INSERT INTO "assessments_(customeranswer|customerresponse|surveytally)"'  # bulk inserts
     # (tallies: one row per generation × pillar × value seen, at most ~1,300, whatever the rows)
-    r'|SELECT "assessments_customerresponse"\."id" AS "pk", "assessments_customerresponse"\."external_id"'
-    # (known ids, 900 per query)
+    r'|SELECT "assessments_customerresponse"\."id" AS "pk", '
+    r'"assessments_customerresponse"\."external_id"'  # known ids, 900 per query
 )
 
 

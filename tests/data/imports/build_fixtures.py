@@ -1,4 +1,4 @@
-"""Writes the survey-tool export fixtures next to this file: ``python tests/data/imports/build_fixtures.py``.
+"""Writes the survey-tool export fixtures next to this file (run it from the project root).
 
 Each file reproduces the layout a tool writes, as its documentation and public examples describe
 it (header rows, metadata columns, BOM, CRLF, quoting, separators); the answers are made up. Every
@@ -54,7 +54,7 @@ def write_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=newline)
     writer.writerows(rows)
-    data = buffer.getvalue().encode(encoding)
+    data = buffer.getvalue().encode("utf-8")
     (HERE / name).write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
 
@@ -97,7 +97,6 @@ def qualtrics():
     numbers = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12]  # item numbers need not be contiguous
     tags = meta + [f"Q2_{n}" for n in numbers] + [f"Q3_{n}" for n in numbers]
     tags += ["Q4_NPS_GROUP", "Q4", "Q5"]
-    texts = list(meta[:5]) + ["Duration (in seconds)"] + meta[6:]
     texts = ["Start Date", "End Date", "Response Type", "IP Address", "Progress",
              "Duration (in seconds)", "Finished", "Recorded Date", "Response ID",
              "Recipient Last Name", "Recipient First Name", "Recipient Email",
@@ -189,8 +188,9 @@ def typeform():
 
 
 def formbricks():
-    header = ["No.", "Response ID", "Timestamp", "Finished", "Survey ID", "Formbricks ID (internal)",
-              "User ID", "Notes", "Tags", QUESTION, RATING, "Which generation are you?"]  # fmt: skip
+    header = ["No.", "Response ID", "Timestamp", "Finished", "Survey ID",
+              "Formbricks ID (internal)", "User ID", "Notes", "Tags", QUESTION, RATING,
+              "Which generation are you?"]  # fmt: skip
     rows = [header]
     generations = ["Millennials", "Gen X", "Gen Z"]
     for i in range(3):
@@ -205,7 +205,8 @@ def formbricks():
 
 def hand_made():
     abbreviations = {
-        "advertising": "Adverts", "content": "Info & articles", "digital-experiences": "Website/app",
+        "advertising": "Adverts", "content": "Info & articles",
+        "digital-experiences": "Website/app",
         "non-digital-experiences": "In-person & phone", "communications": "Messages",
         "representatives": "Our people", "products-services": "Products & services",
         "customer-service": "Customer service", "friction": "Friction",
