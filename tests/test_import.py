@@ -708,7 +708,7 @@ def run_command(*args, **options) -> tuple[str, str]:
 
 def test_command_imports_the_file_and_reports_success(assessment, pillars, tmp_path):
     out, err = run_command(assessment.pk, write_csv(tmp_path, table(8)))
-    assert "Imported 8 response(s); 0 already there; 0 bad row(s) skipped." in out
+    assert "Imported 8 response(s); 0 already there; 0 conflict(s) and 0 bad row(s) skipped." in out
     assert err == ""
     assert responses_of(assessment).count() == 8
     assert answers_of(assessment).count() == 80
@@ -749,7 +749,7 @@ def test_command_with_bad_rows_imports_nothing_and_lists_the_lines(assessment, t
 
 def test_command_with_skip_bad_rows_imports_the_good_rows(assessment, tmp_path):
     out, err = run_command(assessment.pk, write_csv(tmp_path, bad_rows_table()), "--skip-bad-rows")
-    assert "Imported 3 response(s); 0 already there; 2 bad row(s) skipped." in out
+    assert "Imported 3 response(s); 0 already there; 0 conflict(s) and 2 bad row(s) skipped." in out
     assert [line.split(":")[0] for line in err.splitlines()] == ["line 4", "line 6"]
     assert responses_of(assessment).count() == 3
     assert tally_total(assessment, TallyMetric.RESPONSES) == 3
