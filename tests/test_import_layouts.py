@@ -58,7 +58,9 @@ FIXTURES = [
 
 
 @pytest.mark.parametrize(
-    ("name", "tool", "nps", "generation", "experience", "key"), FIXTURES, ids=[f[0] for f in FIXTURES]
+    ("name", "tool", "nps", "generation", "experience", "key"),
+    FIXTURES,
+    ids=[f[0] for f in FIXTURES],
 )
 def test_each_tools_export_imports_with_the_first_respondents_full_ranking(
     name, tool, nps, generation, experience, key

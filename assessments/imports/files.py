@@ -161,6 +161,43 @@ def _xlsx_value(value: object) -> object:
     return value
 
 
+def _sheet_rows(sheet, name: str):
+    """Rows of a read-only sheet as lists, straight from its XML: openpyxl's own iterator pads
+    every gap (a cell on row 1,048,576 means a million empty rows) and every row up to the
+    declared or widest column; here a row number or column past the limits ends the reading."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    expected = 1
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > MAX_ROWS + 1 + _BLANK_ROWS_AFTER_DATA:
+                raise _too_many_rows(name)
+            while expected < number:  # a gap: blank rows, at most the bound above
+                expected += 1
+                yield []
+            expected = number + 1
+            row: list[object] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    if cell["value"] is None:
+                        continue
+                    raise _too_many_columns(name)
+                if column > len(row):
+                    row.extend([None] * (column - len(row)))
+                row[column - 1] = _xlsx_value(cell["value"])
+            yield row
+
+
 def read_xlsx(data: bytes, name: str) -> list[list[object]]:
     from openpyxl import load_workbook
 
@@ -172,12 +209,7 @@ def read_xlsx(data: bytes, name: str) -> list[list[object]]:
     try:
         if not workbook.worksheets:
             return []
-        sheet = workbook.worksheets[0]
-        # The declared dimension is whatever the writer claimed (A1:XFD1048576 pads every row to
-        # 16,384 cells); without it, rows are as long as their last cell, capped at MAX_COLUMNS+1.
-        sheet.reset_dimensions()
-        cells = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-        return _collect_rows(([_xlsx_value(v) for v in row] for row in cells), name)
+        return _collect_rows(_sheet_rows(workbook.worksheets[0], name), name)
     except ImportFileError:
         raise
     except Exception as exc:

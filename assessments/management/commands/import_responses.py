@@ -18,7 +18,7 @@ MAX_ROUND_ID_DIGITS = 18
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
-    """"A=b" pairs from repeated and comma-separated option values."""
+    """ "A=b" pairs from repeated and comma-separated option values."""
     pairs: dict[str, str] = {}
     for value in values:
         for part in value.split(",") if option == "--codes" else [value]:
@@ -92,7 +92,9 @@ class Command(BaseCommand):
 
         pillars = assessment.round_pillars()
         layout = imports.detect_layout(rows, pillars)
-        unknown = imports.apply_overrides(layout, pillars, mapping, codes) if mapping or codes else []
+        unknown = (
+            imports.apply_overrides(layout, pillars, mapping, codes) if mapping or codes else []
+        )
         if unknown:
             raise CommandError(
                 "Not a column, question or code of this file: " + ", ".join(unknown) + "."
