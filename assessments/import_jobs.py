@@ -139,7 +139,9 @@ def run_job(job_id: int) -> ImportJob:
         rows = imports.read_table(bytes(job.data), job.filename)
         layout = imports.detect_layout(rows, pillars)
         mapping, codes = _overrides(job.mapping)
-        unknown = imports.apply_overrides(layout, pillars, mapping, codes) if mapping else []
+        unknown = (
+            imports.apply_overrides(layout, pillars, mapping, codes) if mapping or codes else []
+        )
         total = max(0, len(rows) - layout.data_start)
         _set(job.pk, rows_total=total)
         result = imports.read_responses(

@@ -1,4 +1,4 @@
-"""Import customer responses from a survey tool's export: ``manage.py import_responses <round> FILE``.
+"""Import customer responses from a survey tool's export: ``import_responses <round> FILE``.
 
 The layout is detected as on the import page; ``--dry-run`` prints what was detected and the first
 respondents without writing; ``--map`` and ``--codes`` change what detection proposed. Every
