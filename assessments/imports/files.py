@@ -95,7 +95,10 @@ def is_blank(value: object) -> bool:
 
 
 def is_blank_row(row: Sequence[object]) -> bool:
-    return all(is_blank(value) for value in row)
+    try:
+        return not "".join(row).strip()  # rows of a CSV file: all text
+    except TypeError:
+        return all(is_blank(value) for value in row)
 
 
 def _collect_rows(cells: Iterable[Sequence[object]], name: str) -> list[list[object]]:

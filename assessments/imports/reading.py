@@ -140,6 +140,32 @@ class RowReader:
             self.id_column = ids[0].columns[0]
         self.first_line_of_id: dict[str, int] = {}
         self.row_keys_seen: dict[str, int] = {}
+        self.full_ranking = list(range(1, len(self.pks) + 1))
+        # Cells repeat ("1"…"10", "Good", "Gen X"): each distinct value is read once.
+        self._places: dict[object, list[int] | None] = {}
+        self._scores: dict[object, int | None] = {}
+
+    def places(self, value: object) -> list[int] | None:
+        try:
+            return self._places[value]
+        except KeyError:
+            found = cells.rank_values(value)
+            if len(self._places) < 10_000:
+                self._places[value] = found
+            return found
+        except TypeError:
+            return cells.rank_values(value)
+
+    def score(self, value: object) -> int | None:
+        try:
+            return self._scores[value]
+        except KeyError:
+            found = cells.scale_value(value)
+            if len(self._scores) < 10_000:
+                self._scores[value] = found
+            return found
+        except TypeError:
+            return cells.scale_value(value)
 
     # ---------------------------------------------------------------- ranks
 
@@ -149,7 +175,7 @@ class RowReader:
             if pk is None:
                 continue
             value = cell(index)
-            places = cells.rank_values(value)
+            places = self.places(value)
             if places is None:
                 problems.append(
                     _("rank for %(pillar)s is not a whole number: “%(value)s”")
@@ -217,6 +243,8 @@ class RowReader:
             given = self._ranks_from_positions(cell, group, problems)
         if problems:
             return {}
+        if len(given) == len(self.pks) and sorted(given.values()) == self.full_ranking:
+            return given  # the usual case: a complete ranking, nothing to report
         found = check_ranking(given, self.pks)
         for pk in found.missing:
             problems.append(_("missing rank for %(pillar)s") % {"pillar": self.names[pk]})
@@ -272,9 +300,11 @@ class RowReader:
             if pk is None:
                 continue
             value = cell(index)
-            if is_blank(value) or cells.is_not_answered(cells.cell_text(value)):
+            if value is None or value == "":
                 continue
-            score = cells.scale_value(value)
+            score = self.score(value)
+            if score is None and (is_blank(value) or cells.is_not_answered(cells.cell_text(value))):
+                continue
             if score is None or not 1 <= score <= 5:
                 problems.append(self._rating_problem(kind, pk, value))
             else:
@@ -360,19 +390,21 @@ class RowReader:
 
 
 def data_rows(rows: Sequence[Sequence[object]], layout: Layout) -> Iterator[tuple[int, list]]:
-    """(line, row) of every data row: blank rows, comments and note rows are left out."""
+    """(line, row) of every data row: blank rows and comments are left out."""
     for index in range(layout.data_start, len(rows)):
         row = rows[index]
-        if is_blank_row(row):
+        if not row or is_blank_row(row):
             continue
-        first = cells.cell_text(row[0]) if row else ""
-        if first.startswith("# "):
+        first = row[0]
+        if isinstance(first, str) and first.startswith("# "):
             continue  # a comment, such as the template's example rows
         yield index + 1, row
 
 
 def is_note_row(row: Sequence[object]) -> bool:
     """A footnote or a title: one text cell, in a file whose answers take many."""
+    if sum(1 for v in row if v is not None and v != "") > 1:
+        return False
     filled = [v for v in row if not is_blank(v)]
     return len(filled) == 1 and isinstance(filled[0], str) and len(filled[0].split()) >= 3
 
