@@ -141,6 +141,9 @@ class RowReader:
         self.first_line_of_id: dict[str, int] = {}
         self.row_keys_seen: dict[str, int] = {}
         self.full_ranking = list(range(1, len(self.pks) + 1))
+        used = [c for g in layout.groups if g.kind != "ignore" for c in g.columns]
+        self.width = max(used, default=0) + 1
+        self._generations: dict[object, str | None] = {}
         # Cells repeat ("1"…"10", "Good", "Gen X"): each distinct value is read once.
         self._places: dict[object, list[int] | None] = {}
         self._scores: dict[object, int | None] = {}
@@ -171,11 +174,12 @@ class RowReader:
 
     def _ranks_from_columns(self, cell: Callable[[int], object], group: Group, problems: list):
         given: dict[int, int | None] = {}
+        places_of = self.places
         for index, pk in zip(group.columns, group.pillars, strict=True):
             if pk is None:
                 continue
             value = cell(index)
-            places = self.places(value)
+            places = places_of(value)
             if places is None:
                 problems.append(
                     _("rank for %(pillar)s is not a whole number: “%(value)s”")
@@ -296,13 +300,14 @@ class RowReader:
                 else:
                     scores[match.pillar.pk] = score
             return scores
+        score_of = self.score
         for index, pk in zip(group.columns, group.pillars, strict=True):
             if pk is None:
                 continue
             value = cell(index)
             if value is None or value == "":
                 continue
-            score = self.score(value)
+            score = score_of(value)
             if score is None and (is_blank(value) or cells.is_not_answered(cells.cell_text(value))):
                 continue
             if score is None or not 1 <= score <= 5:
@@ -316,8 +321,9 @@ class RowReader:
     def read(self, line: int, row: Sequence[object]) -> tuple[NewResponse | None, str]:
         """The response of one data row, or None and the problems ("; "-joined)."""
 
-        def cell(index: int) -> object:
-            return row[index] if index < len(row) else None
+        if len(row) < self.width:  # short rows: missing cells are blank
+            row = [*row, *([None] * (self.width - len(row)))]
+        cell = row.__getitem__
 
         problems: list[str] = []
         external_id = ""
@@ -343,7 +349,12 @@ class RowReader:
         generation = ""
         if self.generation_column is not None:
             value = cell(self.generation_column)
-            found = cells.generation_value(value, self.generations)
+            try:
+                found = self._generations[value]
+            except (KeyError, TypeError):
+                found = cells.generation_value(value, self.generations)
+                if len(self._generations) < 1_000 and isinstance(value, str | None):
+                    self._generations[value] = found
             if found is None:
                 problems.append(
                     _("unknown generation “%(value)s” (use %(choices)s)")
