@@ -48,20 +48,12 @@ def make_export(rows: int, labels: list[str], seed: int) -> bytes:
     writer.writerow(first)
     writer.writerow(second)
     places = list(range(1, count + 1))
+    meta_cells = ["431234567", "11/02/2026 09:14:02 AM", "11/02/2026 09:17:40 AM",
+                  "203.0.113.7", "", "", "", ""]  # fmt: skip
     for k in range(rows):
         rng.shuffle(places)
         writer.writerow(
-            [
-                str(110_000_000_000 + k),
-                "431234567",
-                "11/02/2026 09:14:02 AM",
-                "11/02/2026 09:17:40 AM",
-                "203.0.113.7",
-                "",
-                "",
-                "",
-                "",
-            ]  # fmt: skip
+            [str(110_000_000_000 + k), *meta_cells]
             + [str(p) for p in places]
             + [SCALE[rng.randrange(5)] for _ in range(count)]
             + [str(rng.randrange(11)), rng.choice(GENERATIONS)]
