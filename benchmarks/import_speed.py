@@ -95,10 +95,10 @@ def run(args: argparse.Namespace) -> int:
 
     from assessments import imports, services
 
-    if args.database_url and "auth_user" in connection.introspection.table_names():
-        if get_user_model().objects.exists():
-            print("Refusing: this database already has users. Give a scratch database.")
-            return 2
+    tables = connection.introspection.table_names()
+    if args.database_url and "auth_user" in tables and get_user_model().objects.exists():
+        print("Refusing: this database already has users. Give a scratch database.")
+        return 2
     call_command("migrate", verbosity=0, interactive=False)
     lead = get_user_model().objects.create_user("bench-lead", password="bench-pw-123456")
     team = services.create_team(name="Import benchmark", lead=lead)

@@ -1,5 +1,5 @@
-"""The guided import (upload → check → import → progress), background jobs, remembered mappings,
-re-import conflicts, restarting ids, the command's --dry-run/--map/--codes, and page query counts."""
+"""The guided import (upload → check → import → progress), background jobs, remembered
+mappings, re-import conflicts, restarting ids, the command's options, and page query counts."""
 
 from __future__ import annotations
 
