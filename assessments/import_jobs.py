@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError
 from django.utils import timezone
@@ -20,6 +21,7 @@ from .models import Assessment, ImportJob, ImportLayoutChoice, ImportStatus
 SYNC_ROWS = 5_000  # up to this many rows the import runs inside the request
 REPORT_LINES = 500  # problems kept per kind in a job's report
 PREVIEW_RESPONDENTS = 3
+ABANDONED_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -67,6 +69,12 @@ def create_job(*, assessment: Assessment, user, filename: str, data: bytes) -> I
     """Store an upload for checking; the mapping remembered for its layout is applied."""
     pillars = assessment.round_pillars()
     rows = imports.read_table(data, filename)  # refuses unreadable files before storing them
+    # Uploads never confirmed do not keep customers' answers around for long.
+    ImportJob.objects.filter(
+        assessment=assessment,
+        status=ImportStatus.UPLOADED,
+        created_at__lt=timezone.now() - ABANDONED_AFTER,
+    ).delete()
     layout = imports.detect_layout(rows, pillars)
     remembered = (
         ImportLayoutChoice.objects.filter(assessment=assessment, fingerprint=layout.fingerprint)

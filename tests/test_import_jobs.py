@@ -345,3 +345,25 @@ def test_another_user_cannot_use_a_job_token_of_a_round_they_lead(client, assess
     url = reverse("assessments:survey_import_review", args=[other_round.pk, token])
     assert client.get(url).status_code == 404
     assert client.get(review_url).status_code == 404
+
+
+def test_upload_without_a_csrf_token_is_refused(client, assessment, lead):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(lead)
+    response = upload(strict, assessment, fixture_upload("typeform.csv"))
+    assert response.status_code == 403
+    assert ImportJob.objects.count() == 0
+
+
+def test_uploads_left_unchecked_for_a_day_are_deleted_with_their_file(assessment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    data = (DATA / "typeform.csv").read_bytes()
+    old = import_jobs.create_job(assessment=assessment, user=None, filename="a.csv", data=data)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    import_jobs.create_job(assessment=assessment, user=None, filename="b.csv", data=data)
+    assert list(ImportJob.objects.values_list("filename", flat=True)) == ["b.csv"]
