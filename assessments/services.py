@@ -370,14 +370,27 @@ def _insert_answers(rows: Iterable[tuple]) -> None:
                 copy.write("\n".join(lines) + "\n")
         return
     if connection.vendor == "sqlite":
-        # One statement run for every row by sqlite3 itself (executemany loops in C): neither
-        # parameter lists nor long statements to build in Python.
-        sql = head + placeholder
+        # Multi-row INSERTs with sqlite3's own "?" placeholders, run on the driver's cursor:
+        # Django's wrapper rewrites every long statement's "%s" with a regex first.
+        import sqlite3
+
+        sqlite_head = head.replace("%s", "?")
+        sqlite_row = "(" + ", ".join(["?"] * width) + ")"
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            raw = cursor.cursor
+            chunk: list[tuple] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= per_statement:
+                    sql = sqlite_head + ", ".join([sqlite_row] * len(chunk))
+                    sqlite3.Cursor.execute(raw, sql, [v for r in chunk for v in r])
+                    chunk.clear()
+            if chunk:
+                sql = sqlite_head + ", ".join([sqlite_row] * len(chunk))
+                sqlite3.Cursor.execute(raw, sql, [v for r in chunk for v in r])
         return
     with connection.cursor() as cursor:
-        chunk: list[tuple] = []
+        chunk = []
 
         def flush() -> None:
             sql = head + ", ".join([placeholder] * len(chunk))
