@@ -177,7 +177,7 @@ def run_job(job_id: int) -> ImportJob:
         report = _report(result, outcome)
         if outcome.stopped:
             status = ImportStatus.CANCELLED
-    except imports.ImportFileError as exc:
+    except (imports.ImportFileError, services.RuleBroken) as exc:
         status, report = ImportStatus.FAILED, {"file_errors": [str(exc)]}
     except IntegrityError:
         status = ImportStatus.FAILED

@@ -115,6 +115,8 @@ class Command(BaseCommand):
             outcome = services.import_responses(
                 assessment=assessment, result=result, skip_bad_rows=skip
             )
+        except services.RuleBroken as exc:
+            raise CommandError(str(exc)) from exc
         except IntegrityError as exc:
             raise CommandError(
                 "Another import of the same responses ran at the same time; run this one again "
