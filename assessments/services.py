@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
-    SOURCE_ORDER,
+    SOURCE_CODES,
     Assessment,
     AssessmentPillar,
     CustomerAnswer,
@@ -176,6 +176,13 @@ def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSur
     return survey
 
 
+def set_survey_open(*, survey: CustomerSurvey, is_open: bool) -> CustomerSurvey:
+    """Open or close the public link; a closed link says so politely and stores nothing."""
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
 def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
     survey.token = new_token()
     survey.save(update_fields=["token"])
@@ -197,7 +204,7 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
         sources[source] += 1
     counts: Counter[TallyKey] = Counter()
     for source, number in sources.items():
-        counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source))] += number
+        counts[("", None, TallyMetric.SOURCE, SOURCE_CODES[source])] += number
     for generation, group in by_generation.items():
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += len(group)
         for value, number in Counter(r.nps for r in group if r.nps is not None).items():
