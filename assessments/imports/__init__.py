@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext as _
+
 from assessments.models import Generation
 
 from .files import (
@@ -83,7 +85,9 @@ def parse_responses(
         unknown = apply_overrides(layout, pillars, mapping or {}, codes or {})
     result = read_responses(rows, layout, pillars, ids_are_keys=ids_are_keys)
     for name in unknown:
-        result.file_errors.append(f"--map/--codes: “{name}” is not a column, question or code.")
+        result.file_errors.append(
+            _("“%(name)s” is not a column, question or code of this file.") % {"name": name}
+        )
     result.ignored_columns = [
         header for group in layout.groups if group.kind == IGNORE for header in group.headers
     ]
