@@ -159,9 +159,7 @@ def run_job(job_id: int) -> ImportJob:
             ids_are_keys=job.ids_are_keys,
             progress=lambda count: _set(job.pk, rows_read=count),
         )
-        result.ignored_columns = [
-            h for g in layout.groups if g.kind == imports.IGNORE for h in g.headers
-        ]
+        result.ignored_columns = imports.ignored_columns(layout)
         result.file_errors += [
             _("“%(name)s” is not a column, question or code of this file.") % {"name": name}
             for name in unknown

@@ -55,6 +55,7 @@ __all__ = [
     "RowError",
     "apply_overrides",
     "detect_layout",
+    "ignored_columns",
     "normalise_header",
     "parse_responses",
     "pillar_wordings",
@@ -88,10 +89,24 @@ def parse_responses(
         result.file_errors.append(
             _("“%(name)s” is not a column, question or code of this file.") % {"name": name}
         )
-    result.ignored_columns = [
-        header for group in layout.groups if group.kind == IGNORE for header in group.headers
-    ]
+    result.ignored_columns = ignored_columns(layout)
     return result
+
+
+def ignored_columns(layout: Layout) -> list[str]:
+    """What the import leaves out: a column by its header, a question of several by its text."""
+    found = []
+    for group in layout.groups:
+        if group.kind != IGNORE:
+            continue
+        if len(group.columns) == 1:
+            found.append(group.headers[0])
+        else:
+            found.append(
+                _("%(question)s (%(count)s columns)")
+                % {"question": group.label, "count": len(group.columns)}
+            )
+    return found
 
 
 def template_rows(
