@@ -270,3 +270,14 @@ def test_extra_metadata_columns_change_nothing(names, position, filler):
         for index, row in enumerate(rows)
     ]
     assert _summary(imports.parse_responses(wider, PILLARS)) == expected
+
+
+def test_choosing_a_second_ranking_is_refused_not_read_twice():
+    result = read("google_forms.csv", mapping={"How well do we do on each?": "rank"})
+    assert result.responses == []
+    assert any("are all read as rankings; keep only one" in e for e in result.file_errors)
+
+
+def test_ignored_questions_are_named_once_with_their_column_count():
+    result = read("google_forms.csv", mapping={"How well do we do on each?": "ignore"})
+    assert "How well do we do on each? (10 columns)" in result.ignored_columns
