@@ -281,3 +281,29 @@ def test_choosing_a_second_ranking_is_refused_not_read_twice():
 def test_ignored_questions_are_named_once_with_their_column_count():
     result = read("google_forms.csv", mapping={"How well do we do on each?": "ignore"})
     assert "How well do we do on each? (10 columns)" in result.ignored_columns
+
+
+@pytest.mark.parametrize("name", ["qualtrics.csv", "surveymonkey.csv"])
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_shuffling_the_columns_of_a_multi_row_header_export_changes_nothing(name, data):
+    rows = imports.read_table((DATA / name).read_bytes(), name)
+    width = max(len(row) for row in rows)
+    rows = [[*row, *([""] * (width - len(row)))] for row in rows]
+    if name == "surveymonkey.csv":
+        # SurveyMonkey writes a question over its first column only: keep each question's
+        # columns together and shuffle whole questions.
+        blocks, current = [], []
+        for index, cell in enumerate(rows[0]):
+            if cell and current:
+                blocks.append(current)
+                current = []
+            current.append(index)
+        blocks.append(current)
+        order = [i for block in data.draw(st.permutations(blocks)) for i in block]
+    else:
+        order = data.draw(st.permutations(list(range(width))))
+    shuffled = [[row[i] for i in order] for row in rows]
+    expected = _summary(imports.parse_responses(rows, PILLARS))
+    assert len(expected) == 3
+    assert _summary(imports.parse_responses(shuffled, PILLARS)) == expected

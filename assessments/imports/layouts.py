@@ -167,7 +167,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[str, list[int], int]
         if not _is_header_like(row):
             continue
         below = _texts(rows[index + 1]) if index + 1 < len(rows) else []
-        if {"Response", "Open-Ended Response"} & set(below) and below[:1] == [""]:
+        if {"Response", "Open-Ended Response"} & set(below) and "" in below:
             return "SurveyMonkey", [index, index + 1], index + 2
         return "", [index], index + 1
     return None
