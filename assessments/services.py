@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +20,19 @@ from .models import (
     CustomerAnswer,
     CustomerResponse,
     CustomerSurvey,
+    DiagnosticAnswer,
+    DiagnosticQuestion,
+    DiagnosticResponse,
+    Framework,
     Membership,
+    MetricTarget,
+    MonthlyMetric,
+    NextAction,
     Pillar,
     PillarScore,
     ResponseSource,
     Role,
+    RoundQuestion,
     Scorecard,
     SurveyTally,
     TallyMetric,
@@ -87,8 +97,12 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
     return membership
 
 
-def create_assessment(*, team: Team, title: str, created_by) -> Assessment:
+def create_assessment(
+    *, team: Team, title: str, created_by, framework: str = Framework.PILLARS
+) -> Assessment:
     """A new round with the active pillars, in position order, frozen for its lifetime."""
+    if framework == Framework.DIAGNOSTIC:
+        return create_diagnostic_round(team=team, title=title, created_by=created_by)
     with transaction.atomic():
         pillars = list(Pillar.objects.active().order_by("position"))
         if len(pillars) < 2:
@@ -165,6 +179,7 @@ class NewResponse:
     generation: str = ""
     nps: int | None = None
     external_id: str = ""
+    ces: int | None = None  # customer effort, 1–5 agreement that we made it easy
     form_nonce: str = ""
     line: int = 0  # the file line it was read from, for imports
 
@@ -209,6 +224,8 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += len(group)
         for value, number in Counter(r.nps for r in group if r.nps is not None).items():
             counts[(generation, None, TallyMetric.NPS, value)] += number
+        for value, number in Counter(r.ces for r in group if r.ces is not None).items():
+            counts[(generation, None, TallyMetric.CES, value)] += number
         for metric, answers in (
             (TallyMetric.RANK, [r.ranks for r in group]),
             (TallyMetric.EXPERIENCE, [r.experience for r in group]),
@@ -271,6 +288,8 @@ def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
             raise RuleBroken(_("Ratings go from 1 to 5, for pillars of the survey only."))
     if response.nps is not None and not 0 <= response.nps <= 10:
         raise RuleBroken(_("The recommendation score goes from 0 to 10."))
+    if response.ces is not None and not 1 <= response.ces <= 5:
+        raise RuleBroken(_("The effort answer goes from 1 to 5."))
 
 
 def record_responses(
@@ -305,7 +324,7 @@ def record_responses(
 
 
 _RESPONSE_COLUMNS = (
-    "survey_id", "submitted_at", "source", "generation", "nps", "external_id", "form_nonce",
+    "survey_id", "submitted_at", "source", "generation", "nps", "ces", "external_id", "form_nonce",
 )  # fmt: skip
 
 
@@ -332,8 +351,8 @@ def _insert_responses(survey, responses: Sequence[NewResponse], source, now) -> 
             params: list[object] = []
             for r in chunk:
                 params += [
-                    survey.pk, submitted_at, str(source), r.generation, r.nps, r.external_id,
-                    r.form_nonce,
+                    survey.pk, submitted_at, str(source), r.generation, r.nps, r.ces,
+                    r.external_id, r.form_nonce,
                 ]  # fmt: skip
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
             keys += [row[0] for row in cursor.fetchall()]
@@ -360,8 +379,8 @@ def _copy_responses(connection, survey, responses, source, now) -> list[int]:
         ):
             for key, r in zip(keys, responses, strict=True):
                 copy.write_row(
-                    (key, survey.pk, now, str(source), r.generation, r.nps, r.external_id,
-                     r.form_nonce)
+                    (key, survey.pk, now, str(source), r.generation, r.nps, r.ces,
+                     r.external_id, r.form_nonce)
                 )  # fmt: skip
     return keys
 
@@ -467,13 +486,14 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
         SurveyTally.objects.filter(survey=survey).delete()
         responses: dict[int, dict] = {}
         sources: dict[int, str] = {}
-        for pk, generation, nps, source in CustomerResponse.objects.filter(
+        for pk, generation, nps, ces, source in CustomerResponse.objects.filter(
             survey=survey
-        ).values_list("pk", "generation", "nps", "source"):
+        ).values_list("pk", "generation", "nps", "ces", "source"):
             sources[pk] = source
             responses[pk] = {
                 "generation": generation,
                 "nps": nps,
+                "ces": ces,
                 "ranks": {},
                 "experience": {},
                 "expectation": {},
@@ -510,11 +530,17 @@ IMPORT_BATCH = 10_000
 
 
 def _answers_signature(
-    generation: str, nps: int | None, ranks: dict, experience: dict, expectation: dict
+    generation: str,
+    nps: int | None,
+    ranks: dict,
+    experience: dict,
+    expectation: dict,
+    ces: int | None = None,
 ) -> tuple:
     return (
         generation,
         nps,
+        ces,
         tuple(sorted(ranks.items())),
         tuple(sorted(experience.items())),
         tuple(sorted(expectation.items())),
@@ -544,10 +570,10 @@ def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tupl
     keys = list(found)
     for start in range(0, len(keys), 900):
         chunk = keys[start : start + 900]
-        for pk, generation, nps in CustomerResponse.objects.filter(pk__in=chunk).values_list(
-            "pk", "generation", "nps"
+        for pk, generation, nps, ces in CustomerResponse.objects.filter(pk__in=chunk).values_list(
+            "pk", "generation", "nps", "ces"
         ):
-            data[pk] = {"generation": generation, "nps": nps, "r": {}, "x": {}, "e": {}}
+            data[pk] = {"generation": generation, "nps": nps, "ces": ces, "r": {}, "x": {}, "e": {}}
         for response_id, pillar_id, rank, experience, expectation in CustomerAnswer.objects.filter(
             response_id__in=chunk
         ).values_list("response_id", "pillar_id", "rank", "experience", "expectation"):
@@ -558,7 +584,7 @@ def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tupl
             if expectation is not None:
                 entry["e"][pillar_id] = expectation
     return {
-        found[pk]: _answers_signature(d["generation"], d["nps"], d["r"], d["x"], d["e"])
+        found[pk]: _answers_signature(d["generation"], d["nps"], d["r"], d["x"], d["e"], d["ces"])
         for pk, d in data.items()
     }
 
@@ -596,7 +622,7 @@ def import_responses(
         if signature is None:
             fresh.append(row)
         elif signature == _answers_signature(
-            row.generation, row.nps, row.ranks, row.experience, row.expectation
+            row.generation, row.nps, row.ranks, row.experience, row.expectation, row.ces
         ):
             outcome.already_imported.append((row.line, row.external_id))
         else:
@@ -614,3 +640,127 @@ def import_responses(
             on_batch(outcome.created)
     outcome.written = bool(outcome.created)
     return outcome
+
+
+# ----------------------------------------------------------------------------- CX diagnostic
+
+
+def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) -> Assessment:
+    """A diagnostic round with the active questions, in area order, frozen for its lifetime."""
+    with transaction.atomic():
+        questions = list(
+            DiagnosticQuestion.objects.filter(is_active=True).order_by("area__position", "position")
+        )
+        if not questions:
+            raise RuleBroken(_("The diagnostic has no active questions; add some in the admin."))
+        assessment = Assessment.objects.create(
+            team=team, title=title, created_by=created_by, framework=Framework.DIAGNOSTIC
+        )
+        RoundQuestion.objects.bulk_create(
+            RoundQuestion(assessment=assessment, question=question, position=index)
+            for index, question in enumerate(questions, start=1)
+        )
+    return assessment
+
+
+@dataclass(frozen=True)
+class DiagnosticReply:
+    question_id: int
+    reply: str  # Reply value
+    note: str = ""
+
+
+def submit_diagnostic(
+    *, assessment: Assessment, user: User, replies: Sequence[DiagnosticReply]
+) -> DiagnosticResponse:
+    """Create or replace the colleague's diagnostic answers; every question once, all or nothing."""
+    question_ids = set(assessment.question_links.values_list("question_id", flat=True))
+    given = [r.question_id for r in replies]
+    if len(given) != len(set(given)) or set(given) != question_ids:
+        raise RuleBroken(_("Every question of the round needs exactly one answer."))
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().only("is_open").get(pk=assessment.pk)
+        if not locked.is_open:
+            raise RuleBroken(_("This round is closed; answers can no longer be changed."))
+        if not Membership.objects.filter(team_id=assessment.team_id, user=user).exists():
+            raise RuleBroken(_("Only members of the team can answer the diagnostic."))
+        now = timezone.now()
+        response, created = DiagnosticResponse.objects.get_or_create(
+            assessment=assessment, user=user, defaults={"submitted_at": now, "updated_at": now}
+        )
+        if not created:
+            response.updated_at = now
+            response.save(update_fields=["updated_at"])
+            response.answers.all().delete()
+        DiagnosticAnswer.objects.bulk_create(
+            DiagnosticAnswer(
+                response=response, question_id=r.question_id, reply=r.reply, note=r.note.strip()
+            )
+            for r in replies
+        )
+    return response
+
+
+def assign_next_action(
+    *, assessment: Assessment, question_id: int, owner: User | None
+) -> NextAction | None:
+    """Give a question's next action an owner from the team (None clears it)."""
+    if not assessment.question_links.filter(question_id=question_id).exists():
+        raise RuleBroken(_("That question is not part of this round."))
+    if (
+        owner is not None
+        and not Membership.objects.filter(team_id=assessment.team_id, user=owner).exists()
+    ):
+        raise RuleBroken(_("The owner must be a member of the team."))
+    action, _created = NextAction.objects.update_or_create(
+        assessment=assessment,
+        question_id=question_id,
+        defaults={"owner": owner, "updated_at": timezone.now()},
+    )
+    return action
+
+
+# ----------------------------------------------------------------------------- CX dashboard
+
+
+def set_metric_target(*, team: Team, metric: str, target: float | None) -> MetricTarget | None:
+    """Set (or, with None, remove) the team's target for one metric."""
+    if target is None:
+        MetricTarget.objects.filter(team=team, metric=metric).delete()
+        return None
+    result, _created = MetricTarget.objects.update_or_create(
+        team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class MonthValue:
+    metric: str
+    month: dt.date  # first day of the month
+    value: float
+
+
+def save_monthly_metrics(*, team: Team, values: Sequence[MonthValue], source: str) -> int:
+    """Write monthly values, replacing the same (metric, month); all or nothing."""
+    now = timezone.now()
+    latest = {(item.metric, item.month): item.value for item in values}  # the last one wins
+    with transaction.atomic():
+        MonthlyMetric.objects.bulk_create(
+            [
+                MonthlyMetric(
+                    team=team,
+                    metric=metric,
+                    month=month,
+                    value=value,
+                    source=source,
+                    updated_at=now,
+                )
+                for (metric, month), value in latest.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["team", "metric", "month"],
+            update_fields=["value", "source", "updated_at"],
+            batch_size=500,
+        )
+    return len(latest)

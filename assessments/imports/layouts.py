@@ -27,6 +27,7 @@ RANK_POSITIONS = "rank-positions"  # one column per place holding the item put t
 EXPERIENCE = "experience"
 EXPECTATION = "expectation"
 NPS = "nps"
+CES = "ces"  # customer effort, 1–5 (issue 16)
 GENERATION = "generation"
 RESPONSE_ID = "response-id"
 IGNORE = "ignore"
@@ -39,6 +40,7 @@ KIND_LABELS = {
     EXPERIENCE: gettext_lazy("Experience ratings (1–5)"),
     EXPECTATION: gettext_lazy("Expectation ratings (1–5)"),
     NPS: gettext_lazy("Likelihood to recommend (NPS, 0–10)"),
+    CES: gettext_lazy("Customer effort (CES, 1–5)"),
     GENERATION: gettext_lazy("Generation"),
     RESPONSE_ID: gettext_lazy("Response id"),
     IGNORE: gettext_lazy("Ignore"),
@@ -54,6 +56,8 @@ KIND_ALIASES = {
     "experience": EXPERIENCE,
     "expectation": EXPECTATION,
     "nps": NPS,
+    "ces": CES,
+    "effort": CES,
     "generation": GENERATION,
     "response-id": RESPONSE_ID,
     "response_id": RESPONSE_ID,
@@ -86,6 +90,7 @@ _STABLE_IDS = {
 }
 _RESTARTING_IDS = {"id", "#", "no", "number", "nr"}
 _NPS_HEADERS = {"nps", "netpromoterscore", "likelihoodtorecommend", "recommend"}
+_CES_HEADERS = {"ces", "effort", "customereffort", "customereffortscore"}
 _METADATA_HINT = gettext_lazy("metadata of the survey tool")
 PILLAR_COLUMNS = "(pillar columns)"
 IGNORED = "ignored"  # an item the lead said to leave out
@@ -438,6 +443,9 @@ def _classify_single(
     if key in _NPS_HEADERS or ("recommend" in normalise(wording) and (in_nps_range or not values)):
         group.kind, group.reason = NPS, str(_("asks how likely they are to recommend us"))
         return
+    if key in _CES_HEADERS:
+        group.kind, group.reason = CES, str(_("named after customer effort (CES)"))
+        return
     generation_hits = sum(1 for v in values if cells.generation_value(v, generations))
     if values and _share(generation_hits, len(values)) >= 0.8:
         group.kind, group.reason = GENERATION, str(_("its answers are generations"))
@@ -558,7 +566,7 @@ def _one_of_each(layout: Layout) -> None:
                     )
                     % {"second": group.label, "first": keep.label}
                 )
-    for kind in (NPS, GENERATION, EXPERIENCE, EXPECTATION):
+    for kind in (NPS, CES, GENERATION, EXPERIENCE, EXPECTATION):
         found = layout.groups_of(kind)
         for extra in found[1:]:
             extra.kind = IGNORE

@@ -15,6 +15,7 @@ from assessments.services import NewResponse
 from . import cells
 from .files import is_blank, is_blank_row
 from .layouts import (
+    CES,
     EXPECTATION,
     EXPERIENCE,
     GENERATION,
@@ -132,6 +133,8 @@ class RowReader:
         ]
         nps = layout.groups_of(NPS)
         self.nps_column = nps[0].columns[0] if nps else None
+        ces = layout.groups_of(CES)
+        self.ces_column = ces[0].columns[0] if ces else None
         generation = layout.groups_of(GENERATION)
         self.generation_column = generation[0].columns[0] if generation else None
         ids = layout.groups_of(RESPONSE_ID)
@@ -378,6 +381,18 @@ class RowReader:
                         % {"value": shown(value)}
                     )
 
+        ces = None
+        if self.ces_column is not None:
+            value = cell(self.ces_column)
+            if not is_blank(value):
+                ces = self.score(value)
+                if ces is None or not 1 <= ces <= 5:
+                    ces = None
+                    problems.append(
+                        _("CES must be a whole number from 1 to 5, not “%(value)s”")
+                        % {"value": shown(value)}
+                    )
+
         rank_problems: list[str] = []
         ranks = self._ranks(cell, rank_problems)
         problems += rank_problems
@@ -393,6 +408,7 @@ class RowReader:
                 expectation=ratings[EXPECTATION],
                 generation=generation,
                 nps=nps,
+                ces=ces,
                 external_id=external_id,
                 line=line,
             ),
