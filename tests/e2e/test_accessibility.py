@@ -75,6 +75,13 @@ def upload(page, name: str, content: str, *, skip_bad_rows: bool = False) -> Non
     if skip_bad_rows:
         page.locator("input[name=skip_bad_rows]").check()
     page.locator(SUBMIT).click()
+    # A readable file goes to the check page first (issue 9): confirm the proposed mapping.
+    confirm = page.locator("[data-testid=mapping-form] button[value=import]")
+    page.locator(
+        "[data-testid=mapping-form], [data-testid=import-error], [data-testid=import-report]"
+    ).first.wait_for()
+    if confirm.count():
+        confirm.click()
 
 
 def import_csv(demo: Demo, rows: list[list[str]]) -> str:
@@ -154,6 +161,20 @@ def _import_step(rows=None, *, skip_bad_rows=False, name="responses.csv", raw=No
     return visit
 
 
+def _import_check(page, demo):
+    """The check page between upload and import: the detected mapping and a preview."""
+    page.goto(f"/rounds/{demo.round.pk}/survey/import/")
+    page.locator("main input[type=file]").set_input_files(
+        {
+            "name": "responses.csv",
+            "mimeType": "text/csv",
+            "buffer": import_csv(demo, good_rows(3)).encode(),
+        }
+    )
+    page.locator(SUBMIT).click()
+    expect(page.locator("[data-testid=mapping-form]")).to_be_visible()
+
+
 def _bad_and_good_rows(demo):
     return [*good_rows(3), ["a11y-bad", *(["1"] * 10)]]
 
@@ -193,6 +214,7 @@ SCREENS = [
         lambda page, demo: page.goto(f"/rounds/{demo.empty_round.pk}/survey/"),
     ),
     Screen("import-form", _import_step()),
+    Screen("import-check", _import_check),
     Screen("import-rows-refused", _import_step(_bad_and_good_rows)),
     Screen("import-bad-rows-skipped", _import_step(_bad_and_good_rows, skip_bad_rows=True)),
     Screen("import-done", _import_step(lambda demo: good_rows(5))),
