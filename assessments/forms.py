@@ -19,6 +19,8 @@ from .services import Answer, NewResponse
 
 _ANSWER_KEY = re.compile(r"^(score|rank|note)_\d")
 _SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
+# The error key of the whole ranking list (the template shows it beside the list).
+RANKING_ERROR_KEY = "ranking"
 
 
 def check_ranking_fields(
@@ -29,14 +31,25 @@ def check_ranking_fields(
     foreign_message: str,
     label,
     duplicate_message: str,
+    incomplete_message: str,
 ) -> None:
-    """Refuse answers for pillars outside ``form.pillars`` and mark every shared rank."""
+    """Refuse answers for pillars outside ``form.pillars``, mark every shared rank, and refuse a
+    ranking in which the person did not place every item (one message, next to the list)."""
     # Compare field names as text: a posted key such as rank_<thousands of digits> is foreign,
     # and is never turned into an int.
     if any(key_pattern.match(key) and key not in form.fields for key in form.data):
         raise forms.ValidationError(foreign_message)
     ranks = {pillar: cleaned.get(f"rank_{pillar.pk}") for pillar in form.pillars}
     found = check_ranking(ranks, form.pillars)
+    unplaced = [p for p in found.missing if not form.data.get(f"rank_{p.pk}")]
+    if unplaced:
+        # Lists start unranked: a place left empty is an item the person never placed. Say it
+        # once, beside the list, instead of once per item.
+        for pillar in unplaced:
+            form.errors.pop(f"rank_{pillar.pk}", None)
+        form.errors[RANKING_ERROR_KEY] = form.error_class(
+            [incomplete_message % {"placed": len(form.pillars) - len(unplaced), "count": len(form.pillars)}]
+        )
     for rank, holders in found.shared.items():
         names = ", ".join(label(p) for p in holders)
         for pillar in holders:
@@ -170,6 +183,10 @@ class ScorecardForm(forms.Form):
             ),
             label=lambda pillar: pillar.name,
             duplicate_message=_("Rank %(rank)d is given to more than one pillar: %(names)s."),
+            incomplete_message=_(
+                "Rank every pillar before saving: %(placed)d of %(count)d are placed. "
+                "Tap them in order of importance."
+            ),
         )
         return cleaned
 
@@ -195,6 +212,7 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_expectation",
             "ask_generation",
             "ask_nps",
+            "allow_repeat_answers",
         ]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
@@ -317,6 +335,10 @@ class CustomerSurveyForm(forms.Form):
             ),
             label=lambda pillar: pillar.customer_label,
             duplicate_message=_("Place %(rank)d is given more than once: %(names)s."),
+            incomplete_message=_(
+                "Please put every item in order before sending: %(placed)d of %(count)d are "
+                "placed. Tap them in order of importance."
+            ),
         )
         return cleaned
 

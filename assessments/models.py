@@ -333,6 +333,14 @@ class CustomerSurvey(models.Model):
     )
     ask_generation = models.BooleanField(_("ask for their generation"), default=True)
     ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
+    allow_repeat_answers = models.BooleanField(
+        _("let one browser answer more than once"),
+        default=False,
+        help_text=_(
+            "Off: a browser that has answered sees a thank-you note instead of the form. "
+            "Turn on for a shared device, such as a tablet at a shop counter."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -31,6 +31,43 @@ from .access import assessment_for
 
 NONCE_SALT = "cxpillars.survey-form"
 NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
+# "This browser answered survey N": the only thing the cookie says (no personal data), signed so
+# it cannot be forged for another survey, and kept for a year.
+ANSWERED_SALT = "cxpillars.survey-answered"
+ANSWERED_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _answered_cookie_name(survey: CustomerSurvey) -> str:
+    return f"cxp_answered_{survey.pk}"
+
+
+def _has_answered(request: HttpRequest, survey: CustomerSurvey) -> bool:
+    value = request.get_signed_cookie(
+        _answered_cookie_name(survey), default=None, salt=ANSWERED_SALT, max_age=ANSWERED_MAX_AGE
+    )
+    return value == str(survey.pk)
+
+
+def _remember_answer(request: HttpRequest, response: HttpResponse, survey: CustomerSurvey) -> None:
+    response.set_signed_cookie(
+        _answered_cookie_name(survey),
+        str(survey.pk),
+        salt=ANSWERED_SALT,
+        max_age=ANSWERED_MAX_AGE,
+        path="/s/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _already_answered(request: HttpRequest, survey: CustomerSurvey, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "assessments/survey_answered.html",
+        {"survey": survey, "may_answer_again": survey.allow_repeat_answers},
+        status=status,
+    )
 
 
 # ----------------------------------------------------------------------------- public page
@@ -84,6 +121,16 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         return _unavailable(request, closed=False)
     if not survey.is_open:
         return _unavailable(request, closed=True)
+    answered = _has_answered(request, survey)
+    if request.method == "POST" and answered and not survey.allow_repeat_answers:
+        # Back button, then Send again: the first answer stands.
+        return _already_answered(request, survey, status=409)
+    if (
+        request.method == "GET"
+        and answered
+        and not (survey.allow_repeat_answers and request.GET.get("again") == "1")
+    ):
+        return _already_answered(request, survey, status=200)
     pillars = survey.assessment.round_pillars()
     if request.method == "POST":
         if _over_rate_limit(request, survey):
@@ -114,7 +161,9 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
                 else:
-                    return redirect("survey_thanks", token=survey.token)
+                    thanks = redirect("survey_thanks", token=survey.token)
+                    _remember_answer(request, thanks, survey)
+                    return thanks
         status = 400
     else:
         rng = secrets.SystemRandom()

@@ -36,7 +36,17 @@ def test_new_user_signs_up_creates_team_and_round_and_fills_the_scorecard(page, 
         group = page.get_by_role("radiogroup", name=f"Score for {pillar.name}")
         group.get_by_text(re.compile(rf"^{(index % 5) + 1} — ")).click()
 
-    # Step 2: keyboard – move the last pillar up twice with its button; focus stays on it.
+    # Step 2: the list starts unranked; saving now is refused with a message beside the list.
+    expect(page.locator("#ranking .ranking-item.unplaced")).to_have_count(len(pillars))
+    page.get_by_role("button", name="Save my scorecard").click()
+    expect(page.get_by_test_id("ranking-error")).to_contain_text("0 of 10 are placed")
+    assert not Scorecard.objects.exists()
+    # Scores survive the refusal; place every pillar by clicking them in position order.
+    for pillar in pillars:
+        page.locator(f'#ranking .ranking-item[data-name="{pillar.name}"] .rank-label').click()
+    expect(page.get_by_test_id("ranking-progress")).to_have_text("10 of 10 placed")
+
+    # Keyboard: move the last pillar up twice with its button; focus stays on it.
     last = pillars[-1]
     up = page.get_by_role("button", name=f"Move {last.name} up")
     up.focus()
