@@ -27,6 +27,14 @@ EXPORT_TABLES = [
     ("generations", _("Generations")),
 ]
 EXPORT_NAMES = {name for name, _label in EXPORT_TABLES}
+# Individual scorecards are for the team's leads: members see the team's aggregates and their own
+# card, which keeps scoring honest.
+LEAD_ONLY_EXPORTS = frozenset({"scorecards"})
+
+
+def export_tables_for(*, is_lead: bool) -> list[tuple[str, object]]:
+    """The export tables a viewer may download."""
+    return [(name, label) for name, label in EXPORT_TABLES if is_lead or name not in LEAD_ONLY_EXPORTS]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -97,6 +97,8 @@ class InviteForm(forms.Form):
 
     def clean_emails(self) -> list[str]:
         raw = [e.strip() for e in re.split(r"[,;\s]+", self.cleaned_data["emails"]) if e.strip()]
+        if not raw:
+            raise forms.ValidationError(_("Enter at least one email address."))
         field = forms.EmailField()
         bad = []
         for email in raw:

@@ -243,6 +243,9 @@ class Scorecard(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # A colleague who left the team keeps their scorecard (it was a real answer); a lead may
+    # leave it out of the round's statistics.
+    excluded_from_statistics = models.BooleanField(_("left out of the statistics"), default=False)
 
     class Meta:
         ordering = ["assessment", "user__username"]

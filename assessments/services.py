@@ -73,6 +73,23 @@ def remove_member(*, team: Team, membership: Membership) -> None:
         if membership.role == Role.LEAD and len(leads) <= 1:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         Membership.objects.filter(pk=membership.pk).delete()
+        # The removed colleague knows the join link: a new one keeps them from walking back in.
+        regenerate_join_link(team=team)
+
+
+def set_scorecard_excluded(*, scorecard: Scorecard, excluded: bool) -> Scorecard:
+    """Leave a former member's scorecard out of the statistics, or count it again."""
+    with transaction.atomic():
+        is_member = Membership.objects.filter(
+            team_id=scorecard.assessment.team_id, user_id=scorecard.user_id
+        ).exists()
+        if excluded and is_member:
+            raise RuleBroken(
+                _("Only scorecards of former members can be left out of the statistics.")
+            )
+        scorecard.excluded_from_statistics = excluded
+        scorecard.save(update_fields=["excluded_from_statistics"])
+    return scorecard
 
 
 def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:

@@ -23,6 +23,11 @@ urlpatterns = [
     path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("rounds/<int:pk>/state/", rounds.round_set_open, name="round_set_open"),
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
+    path(
+        "rounds/<int:pk>/scorecards/<int:scorecard_id>/statistics/",
+        rounds.scorecard_statistics,
+        name="scorecard_statistics",
+    ),
     path("rounds/<int:pk>/scorecard/result/", rounds.scorecard_result, name="scorecard_result"),
     path("rounds/<int:pk>/comparison/", rounds.comparison, name="comparison"),
     path("rounds/<int:pk>/report/", reports.report, name="report"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import analysis, charts, exports
-from ..exports import EXPORT_NAMES, EXPORT_TABLES
+from ..exports import EXPORT_NAMES
 from ..gap_report import QUADRANT_LABELS, gap_report, report_document
 from ..reporting import AGREEMENT_READINGS
 from .access import assessment_for
@@ -93,7 +93,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "customer_reading": AGREEMENT_READINGS[
                 analysis.agreement_reading(result.customer_w.w)
             ].capitalize(),
-            "export_tables": EXPORT_TABLES,
+            "export_tables": exports.export_tables_for(is_lead=assessment.viewer_is_lead),
         },
     )
 
@@ -111,7 +111,7 @@ def report_json(request: HttpRequest, pk: int) -> JsonResponse:
 def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     if name not in EXPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, lead=name in exports.LEAD_ONLY_EXPORTS)
     if name == "responses":
         table = exports.responses_table(assessment)
     else:

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import services
 from ..forms import AssessmentForm, ScorecardForm
-from ..models import Membership, PillarScore, score_band
+from ..models import Membership, PillarScore, Scorecard, score_band
 from ..reporting import colleague_comparison, load_round, team_scores
 from .access import assessment_for, team_for
 
@@ -37,12 +37,21 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
     scores = team_scores(load_round(assessment))
-    submitted_ids = {card.user_id for card in scores.cards}
     members = list(
         Membership.objects.filter(team_id=assessment.team_id)
         .select_related("user")
         .order_by("user__username")
     )
+    # Every scorecard of the round, counted against the current members: a colleague removed
+    # from the team keeps their scorecard, shown apart as a former member's.
+    scorecards = list(
+        Scorecard.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    member_ids = {m.user_id for m in members}
+    submitted_ids = {card.user_id for card in scorecards if card.user_id in member_ids}
+    former = [card for card in scorecards if card.user_id not in member_ids]
     return render(
         request,
         "assessments/round_detail.html",
@@ -51,9 +60,40 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "members": [(m, m.user_id in submitted_ids) for m in members],
             "submitted_count": len(submitted_ids),
+            "former_scorecards": former,
+            "former_counted": sum(1 for card in former if not card.excluded_from_statistics),
+            "counted_scorecards": len(scores.cards),
             "my_scorecard": scores.card_of(request.user.pk),
         },
     )
+
+
+@login_required
+@require_POST
+def scorecard_statistics(request: HttpRequest, pk: int, scorecard_id: int) -> HttpResponse:
+    """A lead leaves a former member's scorecard out of the statistics, or counts it again."""
+    assessment = assessment_for(request, pk, lead=True)
+    scorecard = get_object_or_404(
+        Scorecard.objects.select_related("user", "assessment"),
+        pk=scorecard_id,
+        assessment=assessment,
+    )
+    exclude = request.POST.get("exclude") == "1"
+    try:
+        services.set_scorecard_excluded(scorecard=scorecard, excluded=exclude)
+    except services.RuleBroken as exc:
+        messages.error(request, str(exc))
+    else:
+        name = scorecard.user.get_username()
+        if exclude:
+            messages.success(
+                request, _("%(user)s's scorecard is left out of the statistics.") % {"user": name}
+            )
+        else:
+            messages.success(
+                request, _("%(user)s's scorecard counts in the statistics again.") % {"user": name}
+            )
+    return redirect("assessments:round", pk=assessment.pk)
 
 
 @login_required
