@@ -34,7 +34,11 @@ LEAD_ONLY_EXPORTS = frozenset({"scorecards"})
 
 def export_tables_for(*, is_lead: bool) -> list[tuple[str, object]]:
     """The export tables a viewer may download."""
-    return [(name, label) for name, label in EXPORT_TABLES if is_lead or name not in LEAD_ONLY_EXPORTS]
+    return [
+        (name, label) for name, label in EXPORT_TABLES if is_lead or name not in LEAD_ONLY_EXPORTS
+    ]
+
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

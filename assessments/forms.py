@@ -15,7 +15,7 @@ from .models import (
     Team,
 )
 from .ranking import check_ranking
-from .services import Answer, NewResponse
+from .services import Answer, NewResponse, title_taken
 
 _ANSWER_KEY = re.compile(r"^(score|rank|note)_\d")
 _SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
@@ -47,9 +47,8 @@ def check_ranking_fields(
         # once, beside the list, instead of once per item.
         for pillar in unplaced:
             form.errors.pop(f"rank_{pillar.pk}", None)
-        form.errors[RANKING_ERROR_KEY] = form.error_class(
-            [incomplete_message % {"placed": len(form.pillars) - len(unplaced), "count": len(form.pillars)}]
-        )
+        counts = {"placed": len(form.pillars) - len(unplaced), "count": len(form.pillars)}
+        form.errors[RANKING_ERROR_KEY] = form.error_class([incomplete_message % counts])
     for rank, holders in found.shared.items():
         names = ", ".join(label(p) for p in holders)
         for pillar in holders:
@@ -86,6 +85,19 @@ class AssessmentForm(forms.ModelForm):
         fields = ["title"]
         labels = {"title": gettext_lazy("Round title")}
         help_texts = {"title": gettext_lazy('For example "Q4 2026 review".')}
+
+    def __init__(self, *args, team: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if self.team is not None and title_taken(team=self.team, title=title):
+            raise forms.ValidationError(
+                _("This team already has a round called %(title)s. Choose another title.")
+                % {"title": title}
+            )
+        return title
 
 
 class InviteForm(forms.Form):

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,10 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
+        constraints = [
+            # Two rounds called "Q4 review" in one team would make every trend ambiguous.
+            models.UniqueConstraint(Lower("title"), "team", name="round_title_once_per_team"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.team})"

@@ -103,13 +103,28 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
     return membership
 
 
+def title_taken(*, team: Team, title: str) -> bool:
+    """True when ``team`` already has a round of this title (letter case aside)."""
+    return Assessment.objects.filter(team=team, title__iexact=title.strip()).exists()
+
+
 def create_assessment(*, team: Team, title: str, created_by) -> Assessment:
     """A new round with the active pillars, in position order, frozen for its lifetime."""
     with transaction.atomic():
         pillars = list(Pillar.objects.active().order_by("position"))
         if len(pillars) < 2:
             raise RuleBroken(_("At least two active pillars are needed to start a round."))
-        assessment = Assessment.objects.create(team=team, title=title, created_by=created_by)
+        try:
+            with transaction.atomic():
+                assessment = Assessment.objects.create(
+                    team=team, title=title, created_by=created_by
+                )
+        except IntegrityError as exc:
+            # Two leads racing to create the same title: the constraint keeps one.
+            raise RuleBroken(
+                _("This team already has a round called %(title)s. Choose another title.")
+                % {"title": title}
+            ) from exc
         AssessmentPillar.objects.bulk_create(
             AssessmentPillar(assessment=assessment, pillar=pillar, position=index)
             for index, pillar in enumerate(pillars, start=1)

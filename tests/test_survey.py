@@ -456,7 +456,7 @@ def test_half_ranked_survey_is_refused_and_keeps_the_places_given(client, survey
     _assert_nothing_stored()
 
 
-# ----------------------------------------------------------------------------- one answer per browser
+# ------------------------------------------------------------------------- one answer per browser
 
 
 def test_back_and_send_again_does_not_store_a_second_response(client, survey):

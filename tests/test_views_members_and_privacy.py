@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from assessments.models import Membership, Scorecard, Team
+from assessments.models import Membership, Scorecard
 from assessments.views.teams import INVITATIONS_PER_TEAM_PER_HOUR
 
 from .conftest import make_assessment, make_scorecard, make_team, make_user
@@ -63,9 +63,7 @@ def test_removed_members_scorecard_is_kept_and_counts_add_up(client, team, lead,
     assert Scorecard.objects.filter(user=member).exists()
 
 
-def test_lead_leaves_a_former_members_scorecard_out_and_counts_it_again(
-    client, team, lead, member
-):
+def test_lead_leaves_a_former_members_scorecard_out_and_counts_it_again(client, team, lead, member):
     assessment = make_assessment(team)
     make_scorecard(assessment, lead, scores={"advertising": 5})
     card = make_scorecard(assessment, member, scores={"advertising": 1})

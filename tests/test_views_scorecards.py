@@ -343,7 +343,9 @@ def test_new_scorecard_starts_unranked(client, assessment, member, pillars):
     assert " selected>" not in ranking
 
 
-def test_untouched_scorecard_ranking_is_refused_with_one_message(client, assessment, member, pillars):
+def test_untouched_scorecard_ranking_is_refused_with_one_message(
+    client, assessment, member, pillars
+):
     client.force_login(member)
     data = scorecard_post(assessment)
     for pillar in pillars:

@@ -13,23 +13,26 @@ from .access import assessment_for, team_for
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request, pk, lead=True)
-    form = AssessmentForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("title", []):
-            messages.error(request, _("Round title: %(error)s") % {"error": error})
-        return redirect("assessments:team", pk=team.pk)
-    try:
-        assessment = services.create_assessment(
-            team=team, title=form.cleaned_data["title"], created_by=request.user
-        )
-    except services.RuleBroken as exc:
-        messages.error(request, str(exc))
-        return redirect("assessments:team", pk=team.pk)
-    messages.success(request, _("Round created. Fill in your own scorecard first."))
-    return redirect("assessments:round", pk=assessment.pk)
+    form = AssessmentForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.create_assessment(
+                team=team, title=form.cleaned_data["title"], created_by=request.user
+            )
+        except services.RuleBroken as exc:
+            form.add_error("title", str(exc))
+        else:
+            messages.success(request, _("Round created. Fill in your own scorecard first."))
+            return redirect("assessments:round", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/round_form.html",
+        {"team": team, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

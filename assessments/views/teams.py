@@ -2,6 +2,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db.models import Count, OuterRef, Subquery
@@ -85,10 +86,19 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def team_join(request: HttpRequest, token: str) -> HttpResponse:
     team = get_object_or_404(Team, join_token=token)
+    if not request.user.is_authenticated:
+        # An invited visitor without a session: say whose invitation this is and offer both ways
+        # in; either one comes back here.
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request,
+            "assessments/team_join.html",
+            {"team": team, "already": False, "next": request.get_full_path()},
+        )
     already = Membership.objects.filter(team=team, user=request.user).exists()
     if request.method == "POST":
         services.join_team(team=team, user=request.user)

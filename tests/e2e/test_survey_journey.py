@@ -55,11 +55,11 @@ def test_customer_on_a_phone_ranks_by_tapping_and_answers(phone_page, pillars):
         f"{chosen[1]} is no longer placed; 2 of 10 placed."
     )
     assert _labels(page)[:2] == [chosen[0], chosen[2]]
-    for label in [chosen[1]] + chosen[3:]:
+    for label in [chosen[1], *chosen[3:]]:
         _tap_label(page, label)
     expect(page.get_by_test_id("ranking-progress")).to_have_text("10 of 10 placed")
     order = _labels(page)
-    assert order == [chosen[0], chosen[2], chosen[1]] + chosen[3:]
+    assert order == [chosen[0], chosen[2], chosen[1], *chosen[3:]]
     assert set(start) == set(order)
     badges = page.locator("#ranking .rank-badge").all_inner_texts()
     assert badges == [str(i) for i in range(1, 11)]
@@ -148,7 +148,7 @@ def test_keyboard_alone_ranks_the_survey(page, pillars):
     page.keyboard.press(" ")
     expect(page.get_by_test_id("ranking-progress")).to_have_text("10 of 10 placed")
     order = _labels(page)
-    assert order == shown[1:8] + [shown[9], shown[8], shown[0]]
+    assert order == [*shown[1:8], shown[9], shown[8], shown[0]]
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     ranks = {
