@@ -452,7 +452,7 @@ def test_half_ranked_survey_is_refused_and_keeps_the_places_given(client, survey
     response = client.post(_public(survey), data)
     assert response.status_code == 400
     assert "5 of 10 are placed" in response.content.decode()
-    assert response.context["form"]["rank_%d" % pillars[0].pk].value() == "1"
+    assert response.context["form"][f"rank_{pillars[0].pk}"].value() == "1"
     _assert_nothing_stored()
 
 
