@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,11 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+def new_response_key() -> str:
+    """A response_id for a response that came without one (the web form, the demo)."""
+    return f"cxp-{secrets.token_hex(8)}"
 
 
 def title_taken(*, team: Team, title: str) -> bool:
@@ -298,7 +304,9 @@ def record_responses(
                     source=source,
                     generation=r.generation,
                     nps=r.nps,
-                    external_id=r.external_id,
+                    # Every response gets a key, so that the app's own export (which writes it as
+                    # response_id) imports back without duplicating anything.
+                    external_id=r.external_id or new_response_key(),
                     form_nonce=r.form_nonce,
                 )
                 for r in responses

@@ -207,3 +207,38 @@ def test_the_scorecard_page_says_who_sees_individual_cards(client, team, member)
     client.force_login(member)
     html = client.get(reverse("assessments:scorecard", args=[assessment.pk])).content.decode()
     assert "Only the team's leads see individual scorecards" in html
+
+
+# ----------------------------------------------------------------------------- export round trip
+
+
+def test_the_apps_own_responses_export_imports_back_without_duplicates(client, assessment, lead):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments import services
+    from assessments.models import CustomerResponse
+
+    survey = services.start_survey(assessment=assessment)
+    pillars = assessment.round_pillars()
+    for k in range(3):
+        services.submit_web_response(
+            survey=survey,
+            response=services.NewResponse(
+                ranks={p.pk: (i + k) % len(pillars) + 1 for i, p in enumerate(pillars)},
+                form_nonce=f"nonce-{k}",
+            ),
+        )
+    client.force_login(lead)
+    export = client.get(reverse("assessments:export", args=[assessment.pk, "responses", "csv"]))
+    text = b"".join(export.streaming_content)
+    keys = set(CustomerResponse.objects.values_list("external_id", flat=True))
+    assert len(keys) == 3 and "" not in keys
+    assert all(key.encode() in text for key in keys)
+    response = client.post(
+        reverse("assessments:survey_import", args=[assessment.pk]),
+        {"file": SimpleUploadedFile("responses.csv", text, content_type="text/csv")},
+    )
+    outcome = response.context["outcome"]
+    assert sorted(key for _line, key in outcome.already_imported) == sorted(keys)
+    assert not outcome.written
+    assert CustomerResponse.objects.count() == 3
