@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.mail import send_mass_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -96,6 +99,51 @@ def scorecard_statistics(request: HttpRequest, pk: int, scorecard_id: int) -> Ht
             messages.success(
                 request, _("%(user)s's scorecard counts in the statistics again.") % {"user": name}
             )
+    return redirect("assessments:round", pk=assessment.pk)
+
+
+REMINDER_INTERVAL_SECONDS = 60 * 60  # one round of reminders per round and hour
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mail each current member who has not submitted a scorecard one reminder (per click,
+    at most one click an hour per round)."""
+    assessment = assessment_for(request, pk, lead=True)
+    if not assessment.is_open:
+        messages.error(request, _("This round is closed; there is nothing to remind anyone of."))
+        return redirect("assessments:round", pk=assessment.pk)
+    submitted = Scorecard.objects.filter(assessment=assessment).values("user_id")
+    recipients = [
+        email
+        for email in Membership.objects.filter(team_id=assessment.team_id)
+        .exclude(user_id__in=submitted)
+        .values_list("user__email", flat=True)
+        if email
+    ]
+    if not recipients:
+        messages.info(request, _("Everyone in the team has submitted: nobody to remind."))
+        return redirect("assessments:round", pk=assessment.pk)
+    if not cache.add(f"round-reminders:{assessment.pk}", 1, timeout=REMINDER_INTERVAL_SECONDS):
+        messages.error(
+            request,
+            _("Reminders for this round were sent less than an hour ago. Try again later."),
+        )
+        return redirect("assessments:round", pk=assessment.pk)
+    url = request.build_absolute_uri(reverse("assessments:scorecard", args=[assessment.pk]))
+    subject = _("A reminder: your CX Pillars scorecard")
+    body = _(
+        "%(user)s reminds you to fill in your scorecard for the round %(round)s of "
+        "%(team)s. It takes about five minutes:\n%(url)s\n"
+    ) % {
+        "user": request.user.get_username(),
+        "round": assessment.title,
+        "team": assessment.team.name,
+        "url": url,
+    }
+    sent = send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    messages.success(request, _("Reminders sent: %(n)d.") % {"n": sent})
     return redirect("assessments:round", pk=assessment.pk)
 
 

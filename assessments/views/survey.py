@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, services
+from .. import charts, imports, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -236,6 +236,7 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
             else:
                 by_source[SOURCE_ORDER[value]] = number
         count = sum(by_generation.values())
+        public_url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
         latest = list(
             CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
         )
@@ -261,13 +262,56 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 ],
                 "by_generation": generation_rows,
                 "latest": [(r, top_choice.get(r.pk)) for r in latest],
-                "public_url": request.build_absolute_uri(
-                    reverse("survey_public", args=[survey.token])
-                ),
+                "public_url": public_url,
+                "qr_code": charts.qr_code(public_url, title=_("QR code of the survey link")),
+                "invitation_text": invitation_text(assessment, public_url),
                 "settings_form": settings_form or SurveySettingsForm(instance=survey),
             }
         )
     return context
+
+
+def invitation_text(assessment, public_url: str) -> str:
+    """A short, ready-to-paste invitation for customers (mail, newsletter, receipt)."""
+    return _(
+        "What matters most to you when you deal with %(team)s?\n\n"
+        "We would like to know which parts of your experience with us count most for you. "
+        "It takes about two minutes, asks for no name and stores nothing that identifies you:\n"
+        "%(url)s\n\n"
+        "Thank you for helping us put our effort where it matters to you."
+    ) % {"team": assessment.team.name, "url": public_url}
+
+
+@login_required
+@require_GET
+def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The survey link as a QR code in an SVG file, to print or put on a poster."""
+    _assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    response = HttpResponse(
+        charts.qr_code(url, title=_("QR code of the survey link"), standalone=True),
+        content_type="image/svg+xml",
+    )
+    response["Content-Disposition"] = 'attachment; filename="survey-qr-code.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable page: the QR code large, the link written out, a line of invitation."""
+    assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    return render(
+        request,
+        "assessments/survey_poster.html",
+        {
+            "assessment": assessment,
+            "survey": survey,
+            "public_url": url,
+            "qr_code": charts.qr_code(url, title=_("QR code of the survey link")),
+        },
+    )
 
 
 @login_required

@@ -194,3 +194,44 @@ def test_repeat_answers_when_the_lead_allows_them(page, pillars):
 
 def _tap_label_click(page, name: str) -> None:
     page.locator(f'#ranking .ranking-item[data-name="{name}"] .rank-label').click()
+
+
+RENDER_SVG_TO_GREY = """async (svg) => {
+  const size = 400;
+  const source = new XMLSerializer().serializeToString(svg);
+  const image = new Image();
+  image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(source);
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, size, size);
+  context.drawImage(image, 0, 0, size, size);
+  const rgba = context.getImageData(0, 0, size, size).data;
+  const grey = [];
+  for (let i = 0; i < rgba.length; i += 4) { grey.push(rgba[i]); }
+  return grey;
+}"""
+
+
+def test_the_qr_code_the_browser_draws_opens_the_survey(page, pillars):
+    import numpy as np
+    import zxingcpp
+
+    survey = _survey()
+    login(page, "survey-lead")
+    page.goto(f"/rounds/{survey.assessment_id}/survey/")
+    expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
+    screenshot(page, "survey-manage-qr")
+    grey = page.get_by_test_id("qr").locator("svg").evaluate(RENDER_SVG_TO_GREY)
+    pixels = np.array(grey, dtype=np.uint8).reshape(400, 400)
+    codes = zxingcpp.read_barcodes(pixels)
+    public_url = page.locator("#survey-url").input_value()
+    assert [code.text for code in codes] == [public_url]
+    assert public_url.endswith(f"/s/{survey.token}/")
+    # The invitation text carries the same link; the poster shows the code large.
+    assert public_url in page.locator("#invitation-text").input_value()
+    page.get_by_role("link", name="Printable poster").click()
+    expect(page.get_by_test_id("poster-qr").locator("svg")).to_be_visible()
+    screenshot(page, "survey-poster")

@@ -302,9 +302,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Earlier:    http://127.0.0.1:8000/rounds/{earlier.pk}/ (closed)")
 
     @staticmethod
-    def _fill(
-        assessment, users: dict, rng: random.Random, *, bonus: int, underrated=None
-    ) -> None:
+    def _fill(assessment, users: dict, rng: random.Random, *, bonus: int, underrated=None) -> None:
         """A scorecard per demo colleague who has none yet in the round; ``underrated`` moves
         pillars that many places down each colleague's ranking."""
         pillars = {p.slug: p for p in assessment.round_pillars()}
