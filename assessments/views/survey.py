@@ -182,9 +182,24 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             "pillar_count": len(pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
+            "steps": _survey_steps(survey),
         },
         status=status,
     )
+
+
+def _survey_steps(survey: CustomerSurvey) -> dict[str, int]:
+    """The number of each part of the public form ("Step 2 of 3") and how many there are."""
+    parts = ["rank"]
+    if survey.ask_experience:
+        parts.append("experience")
+    if survey.ask_expectation:
+        parts.append("expectation")
+    if survey.ask_generation or survey.ask_nps:
+        parts.append("about")
+    steps = {part: number for number, part in enumerate(parts, start=1)}
+    steps["total"] = len(parts)
+    return steps
 
 
 def _new_nonce(survey: CustomerSurvey) -> str:

@@ -59,6 +59,9 @@
           .replace("%(count)s", String(items().length));
         progress.classList.toggle("text-success", placed.length === items().length);
       }
+      list.dispatchEvent(new CustomEvent("rankingchange", {
+        bubbles: true, detail: { placed: placed.length, count: items().length }
+      }));
     }
 
     function announce(li) {

@@ -37,6 +37,7 @@ def test_customer_on_a_phone_ranks_by_tapping_and_answers(phone_page, pillars):
     start = _labels(page)
     expect(page.locator("#ranking .ranking-item.unplaced")).to_have_count(10)
     expect(page.get_by_test_id("ranking-progress")).to_have_text("0 of 10 placed")
+    page.screenshot(path=str(screenshot(page, "survey-phone-unranked")), full_page=False)
 
     # Sending the untouched list is refused, with the message beside the list.
     page.get_by_role("button", name="Send my answers").tap()
@@ -48,6 +49,9 @@ def test_customer_on_a_phone_ranks_by_tapping_and_answers(phone_page, pillars):
     for label in chosen[:3]:
         _tap_label(page, label)
     expect(page.get_by_test_id("ranking-progress")).to_have_text("3 of 10 placed")
+    expect(page.get_by_test_id("fill-progress")).to_have_text("3 of 10 placed")
+    assert page.locator(".fill-progress .progress-bar").get_attribute("style") == "width: 30%;"
+    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
     assert _labels(page)[:3] == chosen[:3]
     # Tap number 2 again: it is taken out, number 3 moves up to 2.
     _tap_label(page, chosen[1])
