@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from .. import analysis, charts, exports
 from ..exports import EXPORT_NAMES
-from ..gap_report import QUADRANT_LABELS, gap_report, report_document
+from ..gap_report import QUADRANT_LABELS, gap_report, report_document, team_trends
+from ..models import Assessment
 from ..reporting import AGREEMENT_READINGS
 from .access import assessment_for
 
@@ -113,11 +114,15 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
         raise Http404
     assessment = assessment_for(request, pk, lead=name in exports.LEAD_ONLY_EXPORTS)
     if name == "responses":
-        table = exports.responses_table(assessment)
+        table = exports.responses_table(assessment)  # data to re-import: keys stay as they are
+    elif name == "trends":
+        rounds = list(Assessment.objects.filter(team_id=assessment.team_id))
+        reports = team_trends(rounds)
+        pillars = [p for report in reports for p in report.data.pillars]
+        table = exports.readable_table(exports.trends_table(reports), pillars)
     else:
-        table = exports.report_table(
-            gap_report(assessment, performance=request.GET.get("performance")), name
-        )
+        report = gap_report(assessment, performance=request.GET.get("performance"))
+        table = exports.readable_table(exports.report_table(report, name), report.data.pillars)
     filename = f"{slugify(assessment.title) or 'round'}-{name}"
     if fmt == "csv":
         return exports.csv_response(filename, table)
