@@ -1,8 +1,10 @@
 """The gap report (team versus customers), its exports, and the JSON document."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET
 from .. import analysis, charts, exports
 from ..exports import EXPORT_NAMES
 from ..gap_report import QUADRANT_LABELS, gap_report, report_document, team_trends
-from ..models import Assessment
+from ..models import Assessment, CustomerResponse
 from ..reporting import AGREEMENT_READINGS
 from .access import assessment_for
 
@@ -80,10 +82,15 @@ def _charts(report) -> dict:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
     result = gap_report(assessment, performance=request.GET.get("performance"))
+    survey_period = CustomerResponse.objects.filter(survey__assessment=assessment).aggregate(
+        first=Min("submitted_at"), last=Max("submitted_at")
+    )
     return render(
         request,
         "assessments/report.html",
         {
+            "printed_on": timezone.localdate(),
+            "survey_period": survey_period,
             "assessment": assessment,
             "report": result,
             "charts": _charts(result),
