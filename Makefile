@@ -47,8 +47,9 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-# What CI checks besides the tests: lint, formatting, missing migrations, types.
+# What CI checks besides the tests: lint, formatting, templates, missing migrations, types.
 check: lint typecheck
+	$(BIN)/djlint templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-dev

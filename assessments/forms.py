@@ -23,6 +23,11 @@ _SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
 RANKING_ERROR_KEY = "ranking"
 
 
+def labelled_score_choices() -> list[tuple[int, str]]:
+    """1–5 with their labels ("3 — Good"), for team scores and customer ratings alike."""
+    return [(value, f"{value} — {label}") for value, label in SCORE_LABELS.items()]
+
+
 def check_ranking_fields(
     form: forms.Form,
     cleaned: dict,
@@ -134,7 +139,7 @@ class ScorecardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pillars = pillars
         n = len(pillars)
-        score_choices = [(value, f"{value} — {label}") for value, label in SCORE_LABELS.items()]
+        score_choices = labelled_score_choices()
         rank_choices = [("", "—")] + [(i, str(i)) for i in range(1, n + 1)]
         for pillar in pillars:
             self.fields[f"score_{pillar.pk}"] = forms.TypedChoiceField(
@@ -239,15 +244,6 @@ class SurveySettingsForm(forms.ModelForm):
         return value
 
 
-EXPERIENCE_CHOICES = [
-    (1, gettext_lazy("1 — Poor")),
-    (2, gettext_lazy("2 — Fair")),
-    (3, gettext_lazy("3 — Good")),
-    (4, gettext_lazy("4 — Very good")),
-    (5, gettext_lazy("5 — Excellent")),
-]
-
-
 class CustomerSurveyForm(forms.Form):
     """The public survey: rank the pillars in customer wording, then the optional questions."""
 
@@ -303,7 +299,7 @@ class CustomerSurveyForm(forms.Form):
     def _rating(label: str) -> forms.TypedChoiceField:
         return forms.TypedChoiceField(
             label=label,
-            choices=EXPERIENCE_CHOICES,
+            choices=labelled_score_choices(),
             coerce=int,
             required=False,
             empty_value=None,

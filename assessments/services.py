@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
-    SOURCE_ORDER,
+    SOURCE_CODES,
     Assessment,
     AssessmentPillar,
     CustomerAnswer,
@@ -212,6 +212,13 @@ def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSur
     return survey
 
 
+def set_survey_open(*, survey: CustomerSurvey, is_open: bool) -> CustomerSurvey:
+    """Open or close the public link; a closed link says so politely and stores nothing."""
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
 def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
     survey.token = new_token()
     survey.save(update_fields=["token"])
@@ -227,7 +234,7 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
     for response, source in responses:
         generation = response.generation
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += 1
-        counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source))] += 1
+        counts[("", None, TallyMetric.SOURCE, SOURCE_CODES[source])] += 1
         if response.nps is not None:
             counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
         for pillar_id, rank in response.ranks.items():
