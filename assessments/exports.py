@@ -131,6 +131,7 @@ def colleague_table(report: GapReport, name: str) -> Table:
     """The colleague comparison's tables: the agreement heatmap, closeness to the team consensus
     and to the customers."""
     team = report.team
+    rows: Iterable[list[object]]
     if name == "colleague-agreement":
         names = [card.username for card in team.scores.cards]
         headers = ["colleague", *names]

@@ -52,7 +52,7 @@ def check_ranking_fields(
         # once, beside the list, instead of once per item.
         for pillar in unplaced:
             form.errors.pop(f"rank_{pillar.pk}", None)
-        counts = {"placed": len(form.pillars) - len(unplaced), "count": len(form.pillars)}
+        counts = {"placed": len(ranks) - len(unplaced), "count": len(ranks)}
         form.errors[RANKING_ERROR_KEY] = form.error_class([incomplete_message % counts])
     for rank, holders in found.shared.items():
         names = ", ".join(label(p) for p in holders)
