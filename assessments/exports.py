@@ -26,7 +26,7 @@ EXPORT_TABLES = [
     ("expectation-gap", _("Expectation gap")),
     ("generations", _("Generations")),
     ("colleague-agreement", _("Agreement between colleagues (heatmap)")),
-    ("colleague-closeness", _("Closeness to the team consensus")),
+    ("colleague-closeness", _("Closeness to the consensus of the others")),
     ("closest-to-customers", _("Who is closest to the customer")),
     ("trends", _("Trends across rounds")),
 ]
@@ -77,19 +77,25 @@ COLUMN_LABELS = {
     "generation": _("Generation"),
     "enough_to_conclude": _("Enough responses to conclude"),
     "rho": _("Spearman's rho"),
-    "reading": _("Reading"),
+    "p_value": _("p-value"),
+    "difference": _("Difference in mean rank (team − customers)"),
+    "difference_ci95_low": _("Difference, 95% interval, low"),
+    "difference_ci95_high": _("Difference, 95% interval, high"),
+    "difference_p_adjusted": _("p-value (Holm-adjusted)"),
+    "differs": _("Differs (tested)"),
+    "team_agreement": _("Team agreement (mean rho between colleagues)"),
     "round": _("Round"),
     "created": _("Started"),
     "scorecards": _("Scorecards"),
     "team_total_mean": _("Team's mean total"),
     "max_total": _("Highest possible total"),
-    "kendall_w": _("Team agreement (Kendall's W)"),
     "rho_with_customers": _("Team vs customers (Spearman's rho)"),
     "customer_top_pillars": _("Customers' top pillars"),
 }
 # Decimals as the pages show them; other numbers with decimals get DEFAULT_DECIMALS.
-COLUMN_DECIMALS = {"kendall_w": 2, "rho": 2, "rho_with_customers": 2, "team_total_mean": 1}
+COLUMN_DECIMALS = {"team_agreement": 2, "rho": 2, "rho_with_customers": 2, "team_total_mean": 1}
 DEFAULT_DECIMALS = 2
+P_VALUE_DECIMALS = 3  # p-values: rounding them to 2 places would turn 0.004 into 0
 
 
 def _column_label(key: str, pillar_names: dict[str, str]) -> str:
@@ -109,6 +115,13 @@ def _column_label(key: str, pillar_names: dict[str, str]) -> str:
 
 def _rounded(key: str, value: object) -> object:
     if isinstance(value, float):
+        if (
+            key == "p"
+            or key.startswith("p_")
+            or "_p_" in key
+            or key.endswith(("_p", "_p_adjusted"))
+        ):
+            return round(value, P_VALUE_DECIMALS)
         return round(value, COLUMN_DECIMALS.get(key, DEFAULT_DECIMALS))
     return value
 
@@ -138,8 +151,8 @@ def colleague_table(report: GapReport, name: str) -> Table:
         rows = ([card.username, *values] for card, values in team.heatmap_rows())
         return headers, rows
     if name == "colleague-closeness":
-        headers = ["colleague", "rho", "reading"]
-        rows = ([c.card.username, c.rho, c.reading] for c in team.closeness)
+        headers = ["colleague", "rho", "p_value"]
+        rows = ([c.card.username, c.rho, c.p_value] for c in team.closeness)
         return headers, rows
     if name == "closest-to-customers":
         headers = ["colleague", "rho"]
@@ -156,7 +169,7 @@ def trends_table(reports: list[GapReport]) -> Table:
             pillars.setdefault(pillar.slug, pillar)
     slugs = list(pillars)
     headers = [
-        "round", "created", "scorecards", "team_total_mean", "max_total", "kendall_w",
+        "round", "created", "scorecards", "team_total_mean", "max_total", "team_agreement",
         "rho_with_customers", "customer_top_pillars",
     ] + [f"mean_score:{slug}" for slug in slugs]  # fmt: skip
 
@@ -169,7 +182,7 @@ def trends_table(reports: list[GapReport]) -> Table:
                 report.team.count,
                 report.team.scores.total_mean,
                 report.team.scores.max_total,
-                report.team.concordance.w,
+                report.team.mean_rho,
                 report.spearman.coefficient,
                 "; ".join(row.pillar.name for row in report.focus),
                 *[means.get(slug) for slug in slugs],
@@ -234,7 +247,8 @@ def report_table(report: GapReport, name: str) -> Table:
     if name == "ranking-gap":
         headers = [
             "slug", "pillar", "team_rank", "customer_rank", "rank_gap",
-            "team_mean_rank", "outside_customer_ci",
+            "team_mean_rank", "difference", "difference_ci95_low", "difference_ci95_high",
+            "difference_p_adjusted", "differs",
         ]  # fmt: skip
         rows = (
             [
@@ -244,7 +258,11 @@ def report_table(report: GapReport, name: str) -> Table:
                 r.gap.customer_rank,
                 r.gap.rank_gap,
                 r.gap.team_mean_rank,
-                r.gap.outside_ci,
+                r.difference.difference if r.difference else None,
+                r.difference.ci95_low if r.difference else None,
+                r.difference.ci95_high if r.difference else None,
+                r.difference.p_adjusted if r.difference else None,
+                r.differs,
             ]
             for r in report.rows
         )

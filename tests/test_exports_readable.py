@@ -62,7 +62,7 @@ def test_colleague_heatmap_and_closeness_export(client, demo):
     diagonal = [heatmap[i + 1][i + 1] for i in range(len(names))]
     assert diagonal == ["1.0"] * len(names)
     closeness = _rows(client, q4, "colleague-closeness")
-    assert closeness[0] == ["Colleague", "Spearman's rho", "Reading"]
+    assert closeness[0] == ["Colleague", "Spearman's rho", "p-value"]
     assert len(closeness) == 7
     closest = _rows(client, q4, "closest-to-customers")
     assert closest[0] == ["Colleague", "Spearman's rho"]
@@ -101,3 +101,16 @@ def test_export_query_counts_are_bounded(client, demo, django_assert_max_num_que
         with django_assert_max_num_queries(16):
             response = client.get(reverse("assessments:export", args=[q4.pk, name, "csv"]))
             b"".join(response.streaming_content)
+
+
+def test_p_values_keep_three_decimals(client, demo):
+    team, q4 = demo
+    client.force_login(_lead(team))
+    rows = _rows(client, q4, "ranking-gap")
+    column = rows[0].index("p-value (Holm-adjusted)")
+    values = [row[column] for row in rows[1:] if row[column]]
+    assert values and all(len(v.split(".")[-1]) <= 3 for v in values)
+    report = gap_report(q4)
+    expected = report.rows[0].difference.p_adjusted
+    if expected is not None:
+        assert float(rows[1][column]) == round(expected, 3)
