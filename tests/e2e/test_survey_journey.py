@@ -239,3 +239,38 @@ def test_the_qr_code_the_browser_draws_opens_the_survey(page, pillars):
     page.get_by_role("link", name="Printable poster").click()
     expect(page.get_by_test_id("poster-qr").locator("svg")).to_be_visible()
     screenshot(page, "survey-poster")
+
+
+def test_dragging_an_unplaced_item_into_the_ranking_places_it(page, pillars):
+    survey = _survey(ask_experience=False, ask_generation=False, ask_nps=False)
+    page.goto(f"/s/{survey.token}/")
+    shown = _labels(page)
+    for label in shown[:3]:
+        _tap_label_click(page, label)
+    page.locator("#ranking").evaluate(
+        "el => el.scrollIntoView({block: 'start', behavior: 'instant'})"
+    )
+    items = page.locator("#ranking .ranking-item")
+    target = items.nth(5)  # unplaced
+    name = target.get_attribute("data-name")
+    first_box = items.first.bounding_box()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(first_box["x"] + 40, first_box["y"] + 5, steps=15)
+    page.mouse.up()
+    expect(page.get_by_test_id("ranking-progress")).to_have_text("4 of 10 placed")
+    assert _labels(page)[:4] == [name, *shown[:3]]
+    expect(page.locator("#ranking-status")).to_have_text(f"{name} is now number 1 of 10.")
+    # Dragging a placed item down among the unplaced ones takes it out again.
+    last_box = items.last.bounding_box()
+    box = page.locator(f'#ranking .ranking-item[data-name="{shown[0]}"]').bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(last_box["x"] + 40, last_box["y"] + last_box["height"] - 3, steps=15)
+    page.mouse.up()
+    expect(page.get_by_test_id("ranking-progress")).to_have_text("3 of 10 placed")
+    placed = page.locator("#ranking .ranking-item:not(.unplaced)").evaluate_all(
+        "items => items.map(li => li.dataset.name)"
+    )
+    assert placed == [name, *shown[1:3]]
