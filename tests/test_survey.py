@@ -459,13 +459,16 @@ def test_half_ranked_survey_is_refused_and_keeps_the_places_given(client, survey
 # ------------------------------------------------------------------------- one answer per browser
 
 
-def test_back_and_send_again_does_not_store_a_second_response(client, survey):
+def test_back_and_send_again_does_not_store_a_second_response(
+    client, survey, django_assert_max_num_queries
+):
     data = _form_post(client, survey)
     assert client.post(_public(survey), data).status_code == 302
     cookie = client.cookies[f"cxp_answered_{survey.pk}"]
     assert cookie["httponly"] and cookie["path"] == "/s/"
     assert cookie.value.split(":")[0] == str(survey.pk)  # the survey's id and a signature only
-    again = client.get(_public(survey))
+    with django_assert_max_num_queries(1):  # the survey; nothing else for an answered browser
+        again = client.get(_public(survey))
     assert again.status_code == 200
     assert "You have already answered, thank you" in again.content.decode()
     assert "Answer again" not in again.content.decode()

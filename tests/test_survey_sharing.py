@@ -63,9 +63,12 @@ def test_qr_code_svg_holds_the_survey_url(client, survey, lead):
     assert (grid == expected).all()
 
 
-def test_qr_code_download_is_a_standalone_svg_of_the_survey_url(client, survey, member):
+def test_qr_code_download_is_a_standalone_svg_of_the_survey_url(
+    client, survey, member, django_assert_max_num_queries
+):
     client.force_login(member)
-    response = client.get(reverse("assessments:survey_qr", args=[survey.assessment_id]))
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("assessments:survey_qr", args=[survey.assessment_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     body = response.content.decode()
