@@ -114,3 +114,14 @@ def test_p_values_keep_three_decimals(client, demo):
     expected = report.rows[0].difference.p_adjusted
     if expected is not None:
         assert float(rows[1][column]) == round(expected, 3)
+
+
+def test_comparison_page_links_its_exports_for_leads_only(client, demo):
+    team, q4 = demo
+    url = reverse("assessments:comparison", args=[q4.pk])
+    client.force_login(_lead(team))
+    html = client.get(url).content.decode()
+    assert f"/rounds/{q4.pk}/export/colleague-agreement.csv" in html
+    member = Membership.objects.filter(team=team, role=Role.MEMBER).first().user
+    client.force_login(member)
+    assert "colleague-agreement.csv" not in client.get(url).content.decode()
