@@ -167,6 +167,13 @@ class Membership(models.Model):
         return self.role == Role.LEAD
 
 
+class Framework(models.TextChoices):
+    """What a round asks the team: the ten pillars (scored and ranked) or the CX diagnostic."""
+
+    PILLARS = "cx-pillars", _("The ten pillars of CX (score and rank)")
+    DIAGNOSTIC = "cx-diagnostic", _("The 20-question CX diagnostic (Yes / Partly / No)")
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_user(self, user) -> "AssessmentQuerySet":
         """The one place that decides which rounds a user may see: those of their teams."""
@@ -193,6 +200,9 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    framework = models.CharField(
+        _("framework"), max_length=20, choices=Framework, default=Framework.PILLARS
+    )
     pillars = models.ManyToManyField(Pillar, through="AssessmentPillar", related_name="+")
 
     objects = AssessmentQuerySet.as_manager()
@@ -204,10 +214,18 @@ class Assessment(models.Model):
         constraints = [
             # Two rounds called "Q4 review" in one team would make every trend ambiguous.
             models.UniqueConstraint(Lower("title"), "team", name="round_title_once_per_team"),
+            models.CheckConstraint(
+                condition=Q(framework__in=[f.value for f in Framework]),
+                name="assessment_framework_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.team})"
+
+    @property
+    def is_diagnostic(self) -> bool:
+        return self.framework == Framework.DIAGNOSTIC
 
     @property
     def viewer_is_lead(self) -> bool:
@@ -318,6 +336,16 @@ class ResponseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+CES_DEFAULT_QUESTION = _("The company made it easy for me to get what I needed.")
+CES_LABELS = {
+    1: _("Strongly disagree"),
+    2: _("Disagree"),
+    3: _("Neither agree nor disagree"),
+    4: _("Agree"),
+    5: _("Strongly agree"),
+}
+
+
 class CustomerSurvey(models.Model):
     """The public survey of one round: customers rank the round's pillars in their own words."""
 
@@ -349,6 +377,18 @@ class CustomerSurvey(models.Model):
             "Turn on for a shared device, such as a tablet at a shop counter."
         ),
     )
+    ask_ces = models.BooleanField(
+        _("ask how easy we made it for them (customer effort, 1–5)"), default=False
+    )
+    ces_question = models.CharField(
+        _("effort question"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Customers answer on a 1–5 scale from “strongly disagree” to “strongly agree”. "
+            "Leave empty for the standard wording."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -361,6 +401,10 @@ class CustomerSurvey(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment}"
 
+    @property
+    def effort_question(self) -> str:
+        return self.ces_question or str(CES_DEFAULT_QUESTION)
+
 
 class CustomerResponse(models.Model):
     survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="responses")
@@ -370,6 +414,7 @@ class CustomerResponse(models.Model):
     )
     generation = models.CharField(_("generation"), max_length=20, choices=Generation, blank=True)
     nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
+    ces = models.PositiveSmallIntegerField(_("ease (customer effort, 1–5)"), null=True, blank=True)
     external_id = models.CharField(
         _("response id"), max_length=200, blank=True, help_text=_("Key of an imported response.")
     )
@@ -381,6 +426,7 @@ class CustomerResponse(models.Model):
         verbose_name_plural = _("customer responses")
         constraints = [
             models.CheckConstraint(condition=Q(nps__gte=0, nps__lte=10), name="response_nps_0_10"),
+            models.CheckConstraint(condition=Q(ces__gte=1, ces__lte=5), name="response_ces_1_5"),
             models.CheckConstraint(
                 condition=Q(source__in=[s.value for s in ResponseSource]),
                 name="response_source_valid",
@@ -442,6 +488,7 @@ class TallyMetric(models.TextChoices):
     EXPERIENCE = "experience", _("experience")
     EXPECTATION = "expectation", _("expectation")
     NPS = "nps", _("NPS")
+    CES = "ces", _("CES")
     RESPONSES = "responses", _("responses")
     SOURCE = "source", _("source")  # value: the source's code in SOURCE_CODES
 
@@ -485,3 +532,9 @@ class SurveyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"
+
+
+# Split by feature (STYLE.md): the CX diagnostic and the team's CX dashboard live in their own
+# modules; importing them here registers their models with the app.
+from .models_dashboard import *  # noqa: E402, F403
+from .models_diagnostic import *  # noqa: E402, F403

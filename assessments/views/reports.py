@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import charts, exports
+from ..diagnostic import diagnostic_document, load_diagnostic
 from ..exports import EXPORT_NAMES
 from ..gap_report import QUADRANT_LABELS, gap_report, team_trends
 from ..models import Assessment, CustomerResponse
@@ -112,8 +113,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_json(request: HttpRequest, pk: int) -> JsonResponse:
-    assessment = assessment_for(request, pk)
-    document = report_document(assessment, performance=request.GET.get("performance"))
+    assessment = assessment_for(request, pk, framework=None)
+    if assessment.is_diagnostic:
+        document = diagnostic_document(load_diagnostic(assessment))
+    else:
+        document = report_document(assessment, performance=request.GET.get("performance"))
     return JsonResponse(document, json_dumps_params={"indent": 2})
 
 
@@ -127,7 +131,7 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
         table = exports.responses_table(assessment)  # data to re-import: keys stay as they are
     elif name == "trends":
         rounds = list(Assessment.objects.filter(team_id=assessment.team_id))
-        reports = team_trends(rounds)
+        reports = team_trends([r for r in rounds if not r.is_diagnostic])
         pillars = [p for report in reports for p in report.data.pillars]
         table = exports.readable_table(exports.trends_table(reports), pillars)
     else:

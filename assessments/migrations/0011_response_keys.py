@@ -11,7 +11,7 @@ def key_every_response(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0008_round_title_once_per_team"),
+        ("assessments", "0010_round_title_once_per_team"),
     ]
 
     operations = [

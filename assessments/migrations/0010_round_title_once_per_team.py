@@ -20,7 +20,7 @@ def number_duplicate_titles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_scorecard_excluded_from_statistics'),
+        ('assessments', '0009_scorecard_excluded_from_statistics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_survey_allow_repeat_answers'),
+        ('assessments', '0008_survey_allow_repeat_answers'),
     ]
 
     operations = [
