@@ -179,6 +179,29 @@ def _bad_and_good_rows(demo):
     return [*good_rows(3), ["a11y-bad", *(["1"] * 10)]]
 
 
+def diagnostic_url(demo: Demo, page: str = "") -> str:
+    diagnostic = Assessment.objects.get(team=demo.team, title=seed_demo.DIAGNOSTIC_TITLE)
+    return f"/rounds/{diagnostic.pk}/{page}"
+
+
+def _diagnostic_with_errors(page, demo):
+    """Saved with one question unanswered: its error next to it."""
+    page.goto(diagnostic_url(demo, "diagnostic/"))
+    page.evaluate("() => document.querySelector('input[name^=reply_]:checked').checked = false")
+    page.locator(SUBMIT).click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _dashboard_import_refused(page, demo):
+    page.goto(f"/teams/{demo.team.pk}/dashboard/")
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "m.csv", "mimeType": "text/csv", "buffer": b"month,metric,value\n2026-13,x,y\n"}
+    )
+    form.locator("[type=submit]").click()
+    expect(page.locator("[data-testid=import-errors]")).to_be_visible()
+
+
 SCREENS = [
     Screen("home", lambda page, demo: page.goto("/"), user=None),
     Screen("sign-up", lambda page, demo: page.goto("/accounts/signup/"), user=None),
@@ -250,6 +273,26 @@ SCREENS = [
         lambda page, demo: page.goto(demo.public(demo.survey, "thanks/")),
         user=None,
     ),
+    Screen("diagnostic-round", lambda page, demo: page.goto(diagnostic_url(demo))),
+    Screen(
+        "diagnostic-round-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo)),
+        viewport=PHONE,
+    ),
+    Screen("diagnostic-answers", lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/"))),
+    Screen("diagnostic-with-errors", _diagnostic_with_errors),
+    Screen(
+        "diagnostic-answers-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/")),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard", lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/")),
+    Screen(
+        "cx-dashboard-phone",
+        lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/"),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard-import-refused", _dashboard_import_refused),
     Screen("admin-index", lambda page, demo: page.goto("/admin/"), user=seed_demo.ADMIN[0]),
     Screen(
         "admin-pillar-list",
