@@ -103,14 +103,11 @@ def fill_scores(page, score: int = 4) -> None:
         page.locator(f"label[for='{radio.get_attribute('id')}']").click()
 
 
-def break_survey_ranking(page) -> None:
-    """Give two items the same place, as a tampered or stale form would."""
-    page.evaluate(
-        """() => {
-          const selects = document.querySelectorAll('#ranking select');
-          selects[1].value = selects[0].value;
-        }"""
-    )
+def place(page, count: int | None = None) -> None:
+    """Tap the first ``count`` unplaced items of the ranking (all of them by default)."""
+    items = page.locator("#ranking .ranking-item .rank-label")
+    for _ in range(count if count is not None else items.count()):
+        page.locator("#ranking .ranking-item.unplaced .rank-label").first.click()
 
 
 @dataclass(frozen=True)
@@ -142,10 +139,27 @@ def _scorecard_nojs_with_errors(page, demo):
 
 
 def _survey_with_errors(page, demo):
+    """Sent with three items placed: lists start unranked and a partial ranking is refused."""
     page.goto(demo.public(demo.survey))
-    break_survey_ranking(page)
+    place(page, 3)
     page.locator(SUBMIT).click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _survey_partly_ranked(page, demo):
+    page.goto(demo.public(demo.survey))
+    place(page, 4)
+
+
+def _survey_answered_before(page, demo):
+    """This browser sent an answer already: the survey says so instead of asking again."""
+    page.goto(demo.public(demo.survey))
+    if page.locator("#ranking").count():
+        place(page)
+        page.locator(SUBMIT).click()
+        page.wait_for_url("**/thanks/**")
+        page.goto(demo.public(demo.survey))
+    expect(page.locator("#ranking")).to_have_count(0)
 
 
 def _import_step(rows=None, *, skip_bad_rows=False, name="responses.csv", raw=None):
@@ -255,6 +269,8 @@ SCREENS = [
         user=None,
         viewport=PHONE,
     ),
+    Screen("public-survey-partly-ranked", _survey_partly_ranked, user=None),
+    Screen("public-survey-phone-partly-ranked", _survey_partly_ranked, user=None, viewport=PHONE),
     Screen("public-survey-with-errors", _survey_with_errors, user=None),
     Screen("public-survey-phone-with-errors", _survey_with_errors, user=None, viewport=PHONE),
     Screen(
@@ -268,6 +284,7 @@ SCREENS = [
         lambda page, demo: page.goto(demo.public(demo.closed_survey)),
         user=None,
     ),
+    Screen("public-survey-answered-before", _survey_answered_before, user=None),
     Screen(
         "survey-thanks",
         lambda page, demo: page.goto(demo.public(demo.survey, "thanks/")),
