@@ -5,6 +5,7 @@ from .views import (
     dashboard,
     diagnostic,
     export_jobs,
+    imports,
     pages,
     reports,
     rounds,
@@ -40,7 +41,13 @@ urlpatterns = [
     path("join/<str:token>/", teams.team_join, name="join"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("rounds/<int:pk>/state/", rounds.round_set_open, name="round_set_open"),
+    path("rounds/<int:pk>/remind/", rounds.round_remind, name="round_remind"),
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
+    path(
+        "rounds/<int:pk>/scorecards/<int:scorecard_id>/statistics/",
+        rounds.scorecard_statistics,
+        name="scorecard_statistics",
+    ),
     path("rounds/<int:pk>/diagnostic/", diagnostic.diagnostic_answer, name="diagnostic"),
     path(
         "rounds/<int:pk>/diagnostic/export.<str:fmt>", diagnostic.export, name="diagnostic_export"
@@ -66,7 +73,29 @@ urlpatterns = [
     path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),
     path("rounds/<int:pk>/survey/state/", survey.survey_set_open, name="survey_set_open"),
     path("rounds/<int:pk>/survey/link/", survey.survey_regenerate_link, name="survey_link"),
-    path("rounds/<int:pk>/survey/import/", survey.survey_import, name="survey_import"),
+    path("rounds/<int:pk>/survey/qr.svg", survey.survey_qr, name="survey_qr"),
+    path("rounds/<int:pk>/survey/poster/", survey.survey_poster, name="survey_poster"),
+    path("rounds/<int:pk>/survey/import/", imports.survey_import, name="survey_import"),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/check/",
+        imports.survey_import_review,
+        name="survey_import_review",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/",
+        imports.survey_import_job,
+        name="survey_import_job",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/status.json",
+        imports.survey_import_status,
+        name="survey_import_status",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/cancel/",
+        imports.survey_import_cancel,
+        name="survey_import_cancel",
+    ),
     path(
         "rounds/<int:pk>/survey/import-template.<str:fmt>",
         survey.survey_template,

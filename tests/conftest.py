@@ -47,8 +47,17 @@ def make_team(*, lead=None, members: int = 0, name: str | None = None) -> Team:
     return team
 
 
-def make_assessment(team: Team | None = None, *, title: str = "Q4 review") -> Assessment:
+def make_assessment(team: Team | None = None, *, title: str | None = None) -> Assessment:
+    """A round of ``team``; without a title, "Q4 review", numbered when the team has one
+    (round titles are unique within a team)."""
     team = team or make_team()
+    if title is None:
+        title = "Q4 review"
+        taken = set(Assessment.objects.filter(team=team).values_list("title", flat=True))
+        number = 1
+        while title in taken:
+            number += 1
+            title = f"Q4 review ({number})"
     lead = team.memberships.filter(role=Role.LEAD).first().user
     return services.create_assessment(team=team, title=title, created_by=lead)
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, services, throttling
-from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
+from .. import charts, exports, imports, services, throttling
+from ..forms import CustomerSurveyForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
     SOURCE_BY_CODE,
@@ -30,6 +29,43 @@ from .access import assessment_for
 
 NONCE_SALT = "cxpillars.survey-form"
 NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
+# "This browser answered survey N": the only thing the cookie says (no personal data), signed so
+# it cannot be forged for another survey, and kept for a year.
+ANSWERED_SALT = "cxpillars.survey-answered"
+ANSWERED_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _answered_cookie_name(survey: CustomerSurvey) -> str:
+    return f"cxp_answered_{survey.pk}"
+
+
+def _has_answered(request: HttpRequest, survey: CustomerSurvey) -> bool:
+    value = request.get_signed_cookie(
+        _answered_cookie_name(survey), default=None, salt=ANSWERED_SALT, max_age=ANSWERED_MAX_AGE
+    )
+    return value == str(survey.pk)
+
+
+def _remember_answer(request: HttpRequest, response: HttpResponse, survey: CustomerSurvey) -> None:
+    response.set_signed_cookie(
+        _answered_cookie_name(survey),
+        str(survey.pk),
+        salt=ANSWERED_SALT,
+        max_age=ANSWERED_MAX_AGE,
+        path="/s/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _already_answered(request: HttpRequest, survey: CustomerSurvey, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "assessments/survey_answered.html",
+        {"survey": survey, "may_answer_again": survey.allow_repeat_answers},
+        status=status,
+    )
 
 
 # ----------------------------------------------------------------------------- public page
@@ -68,6 +104,16 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         return _unavailable(request, closed=False)
     if not survey.is_open:
         return _unavailable(request, closed=True)
+    answered = _has_answered(request, survey)
+    if request.method == "POST" and answered and not survey.allow_repeat_answers:
+        # Back button, then Send again: the first answer stands.
+        return _already_answered(request, survey, status=409)
+    if (
+        request.method == "GET"
+        and answered
+        and not (survey.allow_repeat_answers and request.GET.get("again") == "1")
+    ):
+        return _already_answered(request, survey, status=200)
     pillars = survey.assessment.round_pillars()
     if request.method == "POST":
         if _over_rate_limit(request, survey):
@@ -98,7 +144,9 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
                 else:
-                    return redirect("survey_thanks", token=survey.token)
+                    thanks = redirect("survey_thanks", token=survey.token)
+                    _remember_answer(request, thanks, survey)
+                    return thanks
         status = 400
     else:
         rng = secrets.SystemRandom()
@@ -117,9 +165,24 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             "pillar_count": len(pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
+            "steps": _survey_steps(survey),
         },
         status=status,
     )
+
+
+def _survey_steps(survey: CustomerSurvey) -> dict[str, int]:
+    """The number of each part of the public form ("Step 2 of 3") and how many there are."""
+    parts = ["rank"]
+    if survey.ask_experience:
+        parts.append("experience")
+    if survey.ask_expectation:
+        parts.append("expectation")
+    if survey.ask_generation or survey.ask_nps:
+        parts.append("about")
+    steps = {part: number for number, part in enumerate(parts, start=1)}
+    steps["total"] = len(parts)
+    return steps
 
 
 def _new_nonce(survey: CustomerSurvey) -> str:
@@ -171,6 +234,7 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
             else:
                 by_source[SOURCE_BY_CODE[value]] = number
         count = sum(by_generation.values())
+        public_url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
         latest = list(
             CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
         )
@@ -196,13 +260,56 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 ],
                 "by_generation": generation_rows,
                 "latest": [(r, top_choice.get(r.pk)) for r in latest],
-                "public_url": request.build_absolute_uri(
-                    reverse("survey_public", args=[survey.token])
-                ),
+                "public_url": public_url,
+                "qr_code": charts.qr_code(public_url, title=_("QR code of the survey link")),
+                "invitation_text": invitation_text(assessment, public_url),
                 "settings_form": settings_form or SurveySettingsForm(instance=survey),
             }
         )
     return context
+
+
+def invitation_text(assessment, public_url: str) -> str:
+    """A short, ready-to-paste invitation for customers (mail, newsletter, receipt)."""
+    return _(
+        "What matters most to you when you deal with %(team)s?\n\n"
+        "We would like to know which parts of your experience with us count most for you. "
+        "It takes about two minutes, asks for no name and stores nothing that identifies you:\n"
+        "%(url)s\n\n"
+        "Thank you for helping us put our effort where it matters to you."
+    ) % {"team": assessment.team.name, "url": public_url}
+
+
+@login_required
+@require_GET
+def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The survey link as a QR code in an SVG file, to print or put on a poster."""
+    _assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    response = HttpResponse(
+        charts.qr_code(url, title=_("QR code of the survey link"), standalone=True),
+        content_type="image/svg+xml",
+    )
+    response["Content-Disposition"] = 'attachment; filename="survey-qr-code.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable page: the QR code large, the link written out, a line of invitation."""
+    assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    return render(
+        request,
+        "assessments/survey_poster.html",
+        {
+            "assessment": assessment,
+            "survey": survey,
+            "public_url": url,
+            "qr_code": charts.qr_code(url, title=_("QR code of the survey link")),
+        },
+    )
 
 
 @login_required
@@ -262,7 +369,7 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     assessment, survey = _survey_for(request, pk)
     pillars = assessment.round_pillars()
-    rows = imports.template_rows(
+    header, examples = imports.template_rows(
         pillars,
         experience=survey.ask_experience if survey else True,
         expectation=survey.ask_expectation if survey else True,
@@ -270,63 +377,17 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         nps=True,
     )
     if fmt == "xlsx":
-        response = HttpResponse(
-            imports.rows_to_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # The examples live on a sheet of their own: only the first sheet is imported.
+        body = exports.xlsx_sheets_bytes(
+            [(_("Responses"), (header, [])), (_("Examples"), (header, examples))]
         )
+        response = HttpResponse(body, content_type=exports.XLSX_TYPE)
     else:
-        response = HttpResponse(imports.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+        # Lines starting with "# " are comments the importer skips, so the examples never count.
+        comments = [["# " + _("Example rows: lines starting with # are ignored. Delete them.")]]
+        comments += [["# " + str(row[0]), *row[1:]] for row in examples]
+        response = HttpResponse(
+            exports.csv_text((header, comments)), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="cx-pillars-import-template.{fmt}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    file_error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > imports.MAX_FILE_BYTES:
-                raise imports.ImportFileError(
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": imports.MAX_FILE_BYTES // (1024 * 1024)}
-                )
-            rows = imports.read_table(upload.read(), upload.name)
-        except imports.ImportFileError as exc:
-            file_error = str(exc)
-            status = 400
-        else:
-            result = imports.parse_responses(rows, assessment.round_pillars())
-            try:
-                outcome = services.import_responses(
-                    assessment=assessment,
-                    result=result,
-                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                )
-            except IntegrityError:
-                file_error = _(
-                    "Another import of the same responses ran at the same time. "
-                    "Nothing was written by this one; try again."
-                )
-                status = 409
-            else:
-                status = 200 if outcome.written or result.ok else 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "assessments/survey_import.html",
-        {
-            "assessment": assessment,
-            "survey": survey,
-            "form": form,
-            "outcome": outcome,
-            "file_error": file_error,
-        },
-        status=status,
-    )

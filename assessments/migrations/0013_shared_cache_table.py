@@ -14,6 +14,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0007_seed_diagnostic")]
+    dependencies = [("assessments", "0012_response_imports")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_shared_cache_table'),
+        ('assessments', '0013_shared_cache_table'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
