@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .locale_format import decimal
+
 INK = "#212529"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -169,8 +171,8 @@ def ipa_chart(
         body += [
             f"<g><title>{escape(item.label)}: "
             f"{escape(quadrant_names[item.quadrant])} "
-            f"({escape(_('importance'))} {item.importance:.2f}, "
-            f"{escape(_('performance'))} {item.performance:.2f})</title>",
+            f"({escape(_('importance'))} {decimal(item.importance, 2)}, "
+            f"{escape(_('performance'))} {decimal(item.performance, 2)})</title>",
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="11" fill="{colour}"/>',
             _text(
                 px, py + 4, str(item.number), text_anchor="middle", fill="#fff", font_weight="bold"
@@ -226,12 +228,12 @@ def paired_bars(
                 continue
             body += [
                 f'<rect x="{label_w}" y="{y0 + offset}" width="{max(w(value), 1):.1f}" '
-                f'height="11" fill="{colour}"><title>{escape(item.label)}: {value:.2f}</title>'
-                "</rect>",
+                f'height="11" fill="{colour}"><title>{escape(item.label)}: '
+                f"{decimal(value, 2)}</title></rect>",
                 _text(
                     label_w + w(value) + 4,
                     y0 + offset + 10,
-                    f"{value:.1f}",
+                    decimal(value, 1),
                     fill=INK,
                     font_size="11",
                 ),
@@ -266,11 +268,12 @@ def diverging_bars(
         anchor_x = zero + length + 4 if value >= 0 else zero - length - 4
         body += [
             f'<rect x="{x0:.1f}" y="{y0 + 3}" width="{max(length, 1):.1f}" height="14" '
-            f'fill="{colour}"><title>{escape(label)}: {value:+.2f}</title></rect>',
+            f'fill="{colour}"><title>{escape(label)}: '
+            f"{decimal(value, 2, signed=True)}</title></rect>",
             _text(
                 anchor_x,
                 y0 + 14,
-                f"{value:+.2f}",
+                decimal(value, 2, signed=True),
                 fill=INK,
                 font_size="11",
                 text_anchor="start" if value >= 0 else "end",
@@ -313,14 +316,14 @@ def small_multiples(
         for (x, y), v in zip(points, [v for v in values if v is not None], strict=True):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BLUE}"><title>'
-                f"{escape(label)}: {v:.2f}</title></circle>"
+                f"{escape(label)}: {decimal(v, 2)}</title></circle>"
             )
         if values and values[-1] is not None:
             body.append(
                 _text(
                     px0 + pw,
                     oy + cell_h - 2,
-                    f"{values[-1]:.1f}",
+                    decimal(values[-1], 1),
                     text_anchor="end",
                     fill=MUTED,
                     font_size="10",
@@ -337,4 +340,4 @@ def small_multiples(
 def _fmt(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "—"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return decimal(value, 2, signed=signed)

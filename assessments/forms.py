@@ -202,8 +202,17 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_expectation",
             "ask_generation",
             "ask_nps",
+            "language",
         ]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, offered_languages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only languages in which every pillar of the round has its customer wording.
+        self.fields["language"].choices = [
+            ("", _("The customer's browser language")),
+            *offered_languages,
+        ]
 
     def clean_target_size(self) -> int:
         value = self.cleaned_data["target_size"]
@@ -295,8 +304,9 @@ class CustomerSurveyForm(forms.Form):
             }
             for pillar in self.pillars
         ]
-        if self.is_bound:
-            # Keep the customer's own order when the page comes back with an error.
+        if self.is_bound or any(key.startswith("rank_") for key in self.initial):
+            # Keep the customer's own order when the page comes back with an error or in
+            # another language.
             def key(row):
                 try:
                     return (0, int(row["rank"].value()))

@@ -26,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from assessments.languages import generation_wordings, pillar_wordings
 from assessments.models import GENERATION_SHORT_NAMES, Generation
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -336,7 +337,7 @@ def _header_keys(pillars: Sequence[PillarLike]) -> dict[str, dict[str, _Target]]
         for alias in aliases:
             add(alias, _Target(kind))
     for pillar in pillars:
-        for wording in (pillar.slug, pillar.name, pillar.customer_label):
+        for wording in pillar_wordings(pillar):
             key = normalise_header(wording)
             if not key:
                 continue
@@ -444,6 +445,7 @@ def _generation_lookup() -> dict[str, str]:
             str(generation.label),
             str(GENERATION_SHORT_NAMES[generation]),
             *_GENERATION_VARIANTS[generation],
+            *generation_wordings(generation),
         ]
         with translation.override("en"):
             wordings += [str(generation.label), str(GENERATION_SHORT_NAMES[generation])]

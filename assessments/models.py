@@ -71,6 +71,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class LanguagePreference(models.Model):
+    """The language a user chose in the header, restored on their next sign-in on any device."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+
 class Role(models.TextChoices):
     LEAD = "lead", _("Lead")
     MEMBER = "member", _("Member")
@@ -333,6 +349,15 @@ class CustomerSurvey(models.Model):
     )
     ask_generation = models.BooleanField(_("ask for their generation"), default=True)
     ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
+    language = models.CharField(
+        _("survey language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language customers see first; they can switch. Blank: their browser's language."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

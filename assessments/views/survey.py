@@ -11,11 +11,12 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, services
+from .. import imports, languages, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -66,7 +67,32 @@ def _public_survey(token: str) -> CustomerSurvey:
     return survey
 
 
+def _use_language(request: HttpRequest, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _survey_language(request: HttpRequest, survey: CustomerSurvey | None, offered: list[str]):
+    """The language to show a survey page in, and the one asked for if it cannot be offered.
+
+    In order: the customer's switch (or the page's own language on a resubmit), the link's
+    ``?lang=``, the lead's survey language, the browser's language.
+    """
+    requested = (
+        request.POST.get("switch_language")
+        or request.POST.get("language")
+        or request.GET.get("lang")
+        or ""
+    )
+    default = survey.language if survey is not None else ""
+    language = languages.pick_language([requested, default, request.LANGUAGE_CODE], offered)
+    _use_language(request, language)
+    refused = requested if requested in languages.LANGUAGE_CODES and requested != language else ""
+    return language, refused
+
+
 def _unavailable(request: HttpRequest, *, closed: bool) -> HttpResponse:
+    _survey_language(request, None, languages.LANGUAGE_CODES)
     return render(
         request,
         "assessments/survey_unavailable.html",
@@ -85,7 +111,19 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     if not survey.is_open:
         return _unavailable(request, closed=True)
     pillars = survey.assessment.round_pillars()
-    if request.method == "POST":
+    offered = languages.survey_languages(pillars)
+    language, refused = _survey_language(request, survey, [code for code, _name in offered])
+    if request.method == "POST" and request.POST.get("switch_language"):
+        # Another language mid-way: the same questions, the answers given so far kept.
+        form = CustomerSurveyForm(survey=survey, pillars=pillars)
+        form.initial = {
+            key: value
+            for key in [*form.fields, "nonce"]
+            if (value := request.POST.get(key)) not in (None, "")
+        }
+        form.initial.setdefault("nonce", _new_nonce(survey))
+        status = 200
+    elif request.method == "POST":
         if _over_rate_limit(request, survey):
             return render(request, "assessments/survey_rate_limited.html", status=429)
         form = CustomerSurveyForm(request.POST, survey=survey, pillars=pillars)
@@ -114,7 +152,9 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
                 else:
-                    return redirect("survey_thanks", token=survey.token)
+                    return redirect(
+                        reverse("survey_thanks", args=[survey.token]) + f"?lang={language}"
+                    )
         status = 400
     else:
         rng = secrets.SystemRandom()
@@ -130,6 +170,8 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         {
             "survey": survey,
             "form": form,
+            "survey_languages": offered,
+            "refused_language": dict(settings.LANGUAGES).get(refused, ""),
             "pillar_count": len(pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
@@ -148,6 +190,7 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
         survey = _public_survey(token)
     except Http404:
         return _unavailable(request, closed=False)
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
     return render(request, "assessments/survey_thanks.html", {"survey": survey})
 
 
@@ -187,6 +230,8 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
             else:
                 by_source[SOURCE_ORDER[value]] = number
         count = sum(by_generation.values())
+        public_url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+        offered_languages = languages.survey_languages(assessment.round_pillars())
         latest = list(
             CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
         )
@@ -212,10 +257,12 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 ],
                 "by_generation": generation_rows,
                 "latest": [(r, top_choice.get(r.pk)) for r in latest],
-                "public_url": request.build_absolute_uri(
-                    reverse("survey_public", args=[survey.token])
-                ),
-                "settings_form": settings_form or SurveySettingsForm(instance=survey),
+                "public_url": public_url,
+                "language_links": [
+                    (code, name, f"{public_url}?lang={code}") for code, name in offered_languages
+                ],
+                "settings_form": settings_form
+                or SurveySettingsForm(instance=survey, offered_languages=offered_languages),
             }
         )
     return context
@@ -234,7 +281,11 @@ def survey_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, survey = _survey_for(request, pk, lead=True, required=True)
-    form = SurveySettingsForm(request.POST, instance=survey)
+    form = SurveySettingsForm(
+        request.POST,
+        instance=survey,
+        offered_languages=languages.survey_languages(assessment.round_pillars()),
+    )
     if form.is_valid():
         form.save()
         messages.success(request, _("Survey settings saved."))
