@@ -164,6 +164,8 @@ LANGUAGES = [
     ("af", _("Afrikaans")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Formats for languages Django ships none for (Afrikaans).
+FORMAT_MODULE_PATH = ["cxpillars.formats"]
 # Pillar texts per language (django-modeltranslation): English is the reference; a missing
 # translation reads as English on team pages and is flagged in the admin (assessments.languages).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

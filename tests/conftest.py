@@ -1,5 +1,8 @@
 import importlib
 import itertools
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -9,6 +12,17 @@ from assessments import services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_catalogues():
+    """Build the .mo files the Makefile builds, when missing or older than their .po (a plain
+    ``pytest`` run without ``make``); the catalogue test checks the .po files themselves."""
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +37,8 @@ def _pillars_after_flush(request):
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        seed = importlib.import_module("assessments.migrations.0002_seed_pillars").seed
-        seed(apps, None)
+        for migration in ("0002_seed_pillars", "0006_seed_pillar_translations"):
+            importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):
