@@ -35,7 +35,7 @@ install-dev: $(BIN)/.installed-dev messages
 
 # After changing strings: refresh every catalogue, then translate what is new (docs/GLOSSARY.md).
 makemessages: install-dev
-	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=staticfiles
+	$(BIN)/python manage.py makemessages --all
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from assessments import services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
@@ -23,6 +24,13 @@ def _compiled_catalogues():
         mo = po.with_suffix(".mo")
         if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
             subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread; each test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
