@@ -71,10 +71,13 @@ def slope_chart(items: Sequence[SlopeItem], *, ident: str = "slope") -> SafeStri
         stroke = 3 if item.highlight else 1.5
         y1, y2 = y(item.team_rank), y(item.customer_rank)
         label = _truncate(item.label, 40)
+        # gettext calls stay outside f-strings, where makemessages cannot see them.
+        ranks = _("team rank %(t)d, customer rank %(c)d") % {
+            "t": item.team_rank,
+            "c": item.customer_rank,
+        }
         body += [
-            f"<g><title>{escape(item.label)}: "
-            f"{escape(_('team rank %(t)d, customer rank %(c)d') % {'t': item.team_rank, 'c': item.customer_rank})}"  # noqa: E501
-            "</title>",
+            f"<g><title>{escape(item.label)}: {escape(ranks)}</title>",
             f'<line x1="{left_x}" y1="{y1:.1f}" x2="{right_x}" y2="{y2:.1f}" '
             f'stroke="{colour}" stroke-width="{stroke}"/>',
             f'<circle cx="{left_x}" cy="{y1:.1f}" r="4" fill="{colour}"/>',
@@ -160,10 +163,11 @@ def ipa_chart(
     body.append(
         _text(left + plot_w / 2, height - 8, performance_name, text_anchor="middle", fill=INK)
     )
+    axis_name = _("Importance to customers (higher = more important)")
+    importance_name, performance_word = _("importance"), _("performance")
     body.append(
         f'<text x="16" y="{top + plot_h / 2:.1f}" transform="rotate(-90 16 {top + plot_h / 2:.1f})"'
-        f' text-anchor="middle" fill="{INK}">'
-        f"{escape(_('Importance to customers (higher = more important)'))}</text>"
+        f' text-anchor="middle" fill="{INK}">{escape(axis_name)}</text>'
     )
     for item in items:
         px, py = x(item.performance), y(item.importance)
@@ -171,8 +175,8 @@ def ipa_chart(
         body += [
             f"<g><title>{escape(item.label)}: "
             f"{escape(quadrant_names[item.quadrant])} "
-            f"({escape(_('importance'))} {decimal(item.importance, 2)}, "
-            f"{escape(_('performance'))} {decimal(item.performance, 2)})</title>",
+            f"({escape(importance_name)} {decimal(item.importance, 2)}, "
+            f"{escape(performance_word)} {decimal(item.performance, 2)})</title>",
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="11" fill="{colour}"/>',
             _text(
                 px, py + 4, str(item.number), text_anchor="middle", fill="#fff", font_weight="bold"

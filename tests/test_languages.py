@@ -480,3 +480,19 @@ def test_imports_read_headers_and_generations_in_every_language(db, pillars):
     lookup = imports._generation_lookup()
     assert lookup[imports.normalise_header("Stille Generation")] == Generation.SILENT
     assert lookup[imports.normalise_header("Generația tăcută")] == Generation.SILENT
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """makemessages (xgettext) cannot see a gettext call inside an f-string's braces, so such a
+    string would never reach the catalogues."""
+    import tokenize
+
+    call = re.compile(r"\b(_|gettext|gettext_lazy|ngettext|pgettext|ngettext_lazy)\(")
+    found = []
+    for path in [*(ROOT / "assessments").rglob("*.py"), *(ROOT / "cxpillars").rglob("*.py")]:
+        with tokenize.open(path) as handle:
+            for token in tokenize.generate_tokens(handle.readline):
+                prefix = re.match(r"[A-Za-z]*", token.string).group(0).lower()
+                if token.type == tokenize.STRING and "f" in prefix and call.search(token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not found
