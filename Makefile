@@ -40,6 +40,9 @@ makemessages: install-dev
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@# The background worker (big imports and exports) runs beside the web server and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests need Debian's chromium; install it when missing (root or sudo), never a downloaded browser.
@@ -58,8 +61,9 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-# What CI checks besides the tests: lint, formatting, missing migrations, types.
+# What CI checks besides the tests: lint, formatting, templates, missing migrations, types.
 check: lint typecheck
+	$(BIN)/djlint templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-dev

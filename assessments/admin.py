@@ -23,18 +23,18 @@ from .models import (
 
 
 class PillarChangelistForm(forms.ModelForm):
-    def _get_validation_exclusions(self):
-        # Positions are checked across the whole list in the formset, so swaps are allowed.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.add("position")
-        return exclusions
+    # Pillars that change position in this save, shared by all forms of the list (set by the
+    # formset's clean); the first save parks them all so that swaps never collide.
+    pillar_moves: dict[int, int] | None = None
+
+    def validate_unique(self):
+        """Skip the per-row check: the list edits only position and active, and positions are
+        checked across the whole list by the formset, so that two pillars can swap places."""
 
 
 class PillarChangelistFormSet(forms.BaseModelFormSet):
-    request = None
-
     def clean(self):
-        super().clean()
+        # Our whole-list check first, so its message (not Django's generic duplicate one) is shown.
         if any(self.errors):
             return
         edited = {form.instance.pk: form.cleaned_data["position"] for form in self.forms}
@@ -47,12 +47,14 @@ class PillarChangelistFormSet(forms.BaseModelFormSet):
                     _("Two pillars would share position %(position)d.") % {"position": position}
                 )
             seen[position] = pk
+        super().clean()
         moved = {
             form.instance.pk: form.cleaned_data["position"]
             for form in self.forms
             if "position" in form.changed_data
         }
-        self.request._pillar_moves = moved
+        for form in self.forms:
+            form.pillar_moves = moved
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -125,20 +127,18 @@ class PillarAdmin(TranslationAdmin):
         return PillarChangelistForm
 
     def get_changelist_formset(self, request, **kwargs):
-        formset = super().get_changelist_formset(request, formset=PillarChangelistFormSet, **kwargs)
-        formset.request = request
-        return formset
+        return super().get_changelist_formset(request, formset=PillarChangelistFormSet, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        moves = getattr(request, "_pillar_moves", None)
+        moves = getattr(form, "pillar_moves", None)
         if moves:
             # Park every moving pillar above the highest position first, so that a swap of
             # positions never meets the unique constraint half-way (this runs in the
-            # changelist's transaction).
+            # changelist's transaction). The dict is shared by the list's forms: emptied once.
             parking = (Pillar.objects.aggregate(m=Max("position"))["m"] or 0) + 1
             for offset, pk in enumerate(moves):
                 Pillar.objects.filter(pk=pk).update(position=parking + offset)
-            request._pillar_moves = None
+            moves.clear()
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Retire selected pillars (left out of new rounds)"))

@@ -1,5 +1,4 @@
 import re
-from collections import defaultdict
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,13 +14,19 @@ from .models import (
     Pillar,
     Team,
 )
+from .ranking import check_ranking
 from .services import Answer, NewResponse
 
-_ANSWER_KEY = re.compile(r"^(score|rank|note)_(\d+)$")
-_SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_(\d+)$")
+_ANSWER_KEY = re.compile(r"^(score|rank|note)_\d")
+_SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
 
 
-def check_ranking(
+def labelled_score_choices() -> list[tuple[int, str]]:
+    """1–5 with their labels ("3 — Good"), for team scores and customer ratings alike."""
+    return [(value, f"{value} — {label}") for value, label in SCORE_LABELS.items()]
+
+
+def check_ranking_fields(
     form: forms.Form,
     cleaned: dict,
     *,
@@ -31,23 +36,16 @@ def check_ranking(
     duplicate_message: str,
 ) -> None:
     """Refuse answers for pillars outside ``form.pillars`` and mark every shared rank."""
-    known = {pillar.pk for pillar in form.pillars}
-    if any(
-        (match := key_pattern.match(key)) and int(match.group(2)) not in known for key in form.data
-    ):
+    # Compare field names as text: a posted key such as rank_<thousands of digits> is foreign,
+    # and is never turned into an int.
+    if any(key_pattern.match(key) and key not in form.fields for key in form.data):
         raise forms.ValidationError(foreign_message)
-    by_rank = defaultdict(list)
-    for pillar in form.pillars:
-        rank = cleaned.get(f"rank_{pillar.pk}")
-        if rank is not None:
-            by_rank[rank].append(pillar)
-    for rank, holders in by_rank.items():
-        if len(holders) > 1:
-            names = ", ".join(label(p) for p in holders)
-            for pillar in holders:
-                form.add_error(
-                    f"rank_{pillar.pk}", duplicate_message % {"rank": rank, "names": names}
-                )
+    ranks = {pillar: cleaned.get(f"rank_{pillar.pk}") for pillar in form.pillars}
+    found = check_ranking(ranks, form.pillars)
+    for rank, holders in found.shared.items():
+        names = ", ".join(label(p) for p in holders)
+        for pillar in holders:
+            form.add_error(f"rank_{pillar.pk}", duplicate_message % {"rank": rank, "names": names})
 
 
 class SignupForm(UserCreationForm):
@@ -114,7 +112,7 @@ class ScorecardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pillars = pillars
         n = len(pillars)
-        score_choices = [(value, f"{value} — {label}") for value, label in SCORE_LABELS.items()]
+        score_choices = labelled_score_choices()
         rank_choices = [("", "—")] + [(i, str(i)) for i in range(1, n + 1)]
         for pillar in pillars:
             self.fields[f"score_{pillar.pk}"] = forms.TypedChoiceField(
@@ -168,7 +166,7 @@ class ScorecardForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        check_ranking(
+        check_ranking_fields(
             self,
             cleaned,
             key_pattern=_ANSWER_KEY,
@@ -221,15 +219,6 @@ class SurveySettingsForm(forms.ModelForm):
         if value > 1_000_000:
             raise forms.ValidationError(_("The target must be at most 1,000,000 responses."))
         return value
-
-
-EXPERIENCE_CHOICES = [
-    (1, gettext_lazy("1 — Poor")),
-    (2, gettext_lazy("2 — Fair")),
-    (3, gettext_lazy("3 — Good")),
-    (4, gettext_lazy("4 — Very good")),
-    (5, gettext_lazy("5 — Excellent")),
-]
 
 
 class CustomerSurveyForm(forms.Form):
@@ -287,7 +276,7 @@ class CustomerSurveyForm(forms.Form):
     def _rating(label: str) -> forms.TypedChoiceField:
         return forms.TypedChoiceField(
             label=label,
-            choices=EXPERIENCE_CHOICES,
+            choices=labelled_score_choices(),
             coerce=int,
             required=False,
             empty_value=None,
@@ -325,7 +314,7 @@ class CustomerSurveyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        check_ranking(
+        check_ranking_fields(
             self,
             cleaned,
             key_pattern=_SURVEY_KEY,

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from assessments.languages import generation_wordings, pillar_wordings
 from assessments.models import GENERATION_SHORT_NAMES, Generation
+from assessments.ranking import check_ranking, small_whole_number
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -268,7 +269,7 @@ def _whole_number(value: object) -> int | None:
         return int(value) if value.is_finite() and value == value.to_integral_value() else None
     if isinstance(value, str):
         match = _WHOLE_NUMBER.fullmatch(value.strip())
-        return int(match.group(1)) if match else None
+        return small_whole_number(match.group(1)) if match else None
     return None
 
 
@@ -499,7 +500,8 @@ def _parse_ranks(
     columns: dict[str, tuple[_Target, int]],
 ) -> tuple[dict[int, int], list[str]]:
     count = len(pillars)
-    ranks: dict[int, int] = {}
+    names = {pillar.pk: pillar.name for pillar in pillars}
+    given: dict[int, int | None] = {}
     problems: list[str] = []
     for pillar in pillars:
         value = row_cell(columns[_Target(RANK, pillar).key][1])
@@ -512,30 +514,30 @@ def _parse_ranks(
                 _("rank for %(pillar)s is not a whole number: “%(value)s”")
                 % {"pillar": pillar.name, "value": _shown(value)}
             )
-        elif not 1 <= rank <= count:
-            problems.append(
-                _("rank %(value)s is out of range 1–%(count)s for %(pillar)s")
-                % {"value": rank, "count": count, "pillar": pillar.name}
-            )
-        else:
-            ranks[pillar.pk] = rank
+            continue
+        given[pillar.pk] = rank
 
-    holders: dict[int, list[str]] = {}
-    for pillar in pillars:
-        if pillar.pk in ranks:
-            holders.setdefault(ranks[pillar.pk], []).append(pillar.name)
-    for rank in sorted(holders):
-        names = holders[rank]
-        if len(names) == 2:
+    # Missing cells were reported above; the shared rule finds ranges and shared places.
+    found = check_ranking(given, [pillar.pk for pillar in pillars])
+    for pk, rank in found.out_of_range:
+        problems.append(
+            _("rank %(value)s is out of range 1–%(count)s for %(pillar)s")
+            % {"value": rank, "count": count, "pillar": names[pk]}
+        )
+    for rank, holders in found.shared.items():
+        held = [names[pk] for pk in holders]
+        if len(held) == 2:
             problems.append(
                 _("rank %(rank)s is given to both %(first)s and %(second)s")
-                % {"rank": rank, "first": names[0], "second": names[1]}
+                % {"rank": rank, "first": held[0], "second": held[1]}
             )
-        elif len(names) > 2:
+        else:
             problems.append(
                 _("rank %(rank)s is given to %(pillars)s")
-                % {"rank": rank, "pillars": _join_and(names)}
+                % {"rank": rank, "pillars": _join_and(held)}
             )
+    out = {pk for pk, _rank in found.out_of_range}
+    ranks = {pk: rank for pk, rank in given.items() if rank is not None and pk not in out}
     return ranks, problems
 
 

@@ -160,7 +160,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
@@ -375,10 +375,10 @@ class CustomerResponse(models.Model):
     survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="responses")
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     source = models.CharField(
-        _("source"), max_length=10, choices=ResponseSource.choices, default=ResponseSource.WEB
+        _("source"), max_length=10, choices=ResponseSource, default=ResponseSource.WEB
     )
     generation = models.CharField(
-        _("generation"), max_length=20, choices=Generation.choices, blank=True
+        _("generation"), max_length=20, choices=Generation, blank=True
     )
     nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
     external_id = models.CharField(
@@ -454,10 +454,13 @@ class TallyMetric(models.TextChoices):
     EXPECTATION = "expectation", _("expectation")
     NPS = "nps", _("NPS")
     RESPONSES = "responses", _("responses")
-    SOURCE = "source", _("source")  # value: index in SOURCE_ORDER
+    SOURCE = "source", _("source")  # value: the source's code in SOURCE_CODES
 
 
-SOURCE_ORDER = [ResponseSource.WEB, ResponseSource.IMPORT]
+# The number a source is counted under in SurveyTally.value. Stored in the database: a code is
+# never changed or reused; a new source takes a new number.
+SOURCE_CODES: dict[str, int] = {ResponseSource.WEB: 1, ResponseSource.IMPORT: 2}
+SOURCE_BY_CODE: dict[int, str] = {code: source for source, code in SOURCE_CODES.items()}
 
 
 class SurveyTally(models.Model):
@@ -471,7 +474,7 @@ class SurveyTally(models.Model):
     survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="tallies")
     generation = models.CharField(max_length=20, blank=True)
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, null=True, related_name="+")
-    metric = models.CharField(max_length=12, choices=TallyMetric.choices)
+    metric = models.CharField(max_length=12, choices=TallyMetric)
     value = models.SmallIntegerField()
     count = models.PositiveIntegerField(default=0)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
-    SOURCE_ORDER,
+    SOURCE_CODES,
     Assessment,
     AssessmentPillar,
     CustomerAnswer,
@@ -28,6 +28,7 @@ from .models import (
     Team,
     new_token,
 )
+from .ranking import is_complete_ranking
 
 
 class RuleBroken(Exception):
@@ -113,7 +114,7 @@ def submit_scorecard(*, assessment: Assessment, user, answers: Sequence[Answer])
     given = [a.pillar_id for a in answers]
     if sorted(given) != sorted(pillar_ids):
         raise RuleBroken(_("Every pillar of the round needs exactly one answer."))
-    if sorted(a.rank for a in answers) != list(range(1, n + 1)):
+    if not is_complete_ranking({a.pillar_id: a.rank for a in answers}, pillar_ids):
         raise RuleBroken(_("Each rank from 1 to %(n)d must be used exactly once.") % {"n": n})
     if any(not 1 <= a.score <= 5 for a in answers):
         raise RuleBroken(_("Scores go from 1 to 5."))
@@ -173,6 +174,13 @@ def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSur
     return survey
 
 
+def set_survey_open(*, survey: CustomerSurvey, is_open: bool) -> CustomerSurvey:
+    """Open or close the public link; a closed link says so politely and stores nothing."""
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
 def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
     survey.token = new_token()
     survey.save(update_fields=["token"])
@@ -188,7 +196,7 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
     for response, source in responses:
         generation = response.generation
         counts[(generation, None, TallyMetric.RESPONSES, 0)] += 1
-        counts[("", None, TallyMetric.SOURCE, SOURCE_ORDER.index(source))] += 1
+        counts[("", None, TallyMetric.SOURCE, SOURCE_CODES[source])] += 1
         if response.nps is not None:
             counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
         for pillar_id, rank in response.ranks.items():
@@ -234,7 +242,7 @@ def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
     n = len(survey_pillar_ids)
     if set(response.ranks) != survey_pillar_ids:
         raise RuleBroken(_("Every pillar of the survey needs exactly one rank."))
-    if sorted(response.ranks.values()) != list(range(1, n + 1)):
+    if not is_complete_ranking(response.ranks, sorted(survey_pillar_ids)):
         raise RuleBroken(_("Each rank from 1 to %(n)d must be used exactly once.") % {"n": n})
     for ratings in (response.experience, response.expectation):
         if set(ratings) - survey_pillar_ids or any(not 1 <= v <= 5 for v in ratings.values()):

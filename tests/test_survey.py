@@ -1,5 +1,6 @@
 import re
 from collections import Counter
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +15,8 @@ from assessments.models import (
     SurveyTally,
     TallyMetric,
 )
+
+FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
 
 @pytest.fixture(autouse=True)
@@ -186,6 +189,27 @@ def test_a_pillar_outside_the_survey_is_rejected(client, survey):
     response = client.post(_public(survey), data)
     assert response.status_code == 400
     assert "not part of this survey" in response.content.decode()
+    _assert_nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("rank_" + "9" * 4301, "3"), ("experience_" + "1" * 40, "2")],
+)
+def test_a_field_name_with_a_huge_or_odd_number_is_refused_with_400(client, survey, key, value):
+    data = _form_post(client, survey)
+    data[key] = value
+    response = client.post(_public(survey), urlencode(data), content_type=FORM)
+    assert response.status_code == 400
+    assert "not part of this survey" in response.content.decode()
+    _assert_nothing_stored()
+
+
+def test_a_rank_value_of_thousands_of_digits_is_refused_with_400(client, survey, pillars):
+    data = _form_post(client, survey)
+    data[f"rank_{pillars[0].pk}"] = "1" * 4301
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
     _assert_nothing_stored()
 
 

@@ -1,4 +1,5 @@
 import threading
+from urllib.parse import urlencode
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -16,6 +17,8 @@ from assessments.models import (
 )
 
 from .conftest import make_scorecard, make_user, ranking_answers, scorecard_post
+
+FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
 
 def _url(assessment):
@@ -132,6 +135,16 @@ def test_a_pillar_not_in_the_round_is_rejected_and_nothing_saved(client, assessm
     response = client.post(_url(assessment), data)
     assert response.status_code == 400
     assert "not part of this round" in response.content.decode()
+    _assert_nothing_saved(assessment)
+
+
+@pytest.mark.parametrize("key", ["rank_" + "9" * 4301, "score_" + "1" * 40, "note_" + "7" * 50])
+def test_a_field_name_with_a_huge_number_is_refused_with_400(client, assessment, member, key):
+    client.force_login(member)
+    data = scorecard_post(assessment)
+    data[key] = "3"
+    response = client.post(_url(assessment), urlencode(data), content_type=FORM)
+    assert response.status_code == 400
     _assert_nothing_saved(assessment)
 
 

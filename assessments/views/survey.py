@@ -20,7 +20,7 @@ from .. import imports, languages, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
-    SOURCE_ORDER,
+    SOURCE_BY_CODE,
     CustomerAnswer,
     CustomerResponse,
     CustomerSurvey,
@@ -40,7 +40,7 @@ NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
 def _client_ip(request: HttpRequest) -> str:
     hops = settings.CXP_TRUSTED_PROXY_HOPS
     if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= hops:
             return forwarded[-hops]
@@ -228,7 +228,7 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
             if metric == TallyMetric.RESPONSES:
                 by_generation[generation] = number
             else:
-                by_source[SOURCE_ORDER[value]] = number
+                by_source[SOURCE_BY_CODE[value]] = number
         count = sum(by_generation.values())
         public_url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
         offered_languages = languages.survey_languages(assessment.round_pillars())
@@ -302,8 +302,7 @@ def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_set_open(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, survey = _survey_for(request, pk, lead=True, required=True)
-    survey.is_open = request.POST.get("open") == "1"
-    survey.save(update_fields=["is_open"])
+    services.set_survey_open(survey=survey, is_open=request.POST.get("open") == "1")
     if survey.is_open:
         messages.success(request, _("The survey is open again."))
     else:

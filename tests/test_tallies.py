@@ -1,0 +1,56 @@
+"""Running tallies: the source of a response is counted under a fixed code, never a list index."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from assessments import services
+from assessments.models import SOURCE_CODES, ResponseSource, SurveyTally, TallyMetric
+
+
+@pytest.fixture
+def survey(assessment):
+    return services.start_survey(assessment=assessment)
+
+
+def test_every_source_has_its_own_nonzero_code():
+    assert set(SOURCE_CODES) == set(ResponseSource.values)
+    assert len(set(SOURCE_CODES.values())) == len(SOURCE_CODES)
+    assert 0 not in SOURCE_CODES.values()
+
+
+def test_sources_are_tallied_under_their_codes(survey, pillars):
+    ranks = {p.pk: p.position for p in pillars}
+    services.record_responses(
+        survey=survey, responses=[services.NewResponse(ranks=ranks)] * 2, source="web"
+    )
+    services.record_responses(
+        survey=survey, responses=[services.NewResponse(ranks=ranks)], source="import"
+    )
+    counts = dict(
+        SurveyTally.objects.filter(survey=survey, metric=TallyMetric.SOURCE).values_list(
+            "value", "count"
+        )
+    )
+    assert counts == {SOURCE_CODES["web"]: 2, SOURCE_CODES["import"]: 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_old_list_indexes_into_codes(survey):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("assessments", "0004_customer_survey")])
+    old_apps = executor.loader.project_state([("assessments", "0004_customer_survey")]).apps
+    Tally = old_apps.get_model("assessments", "SurveyTally")
+    Tally.objects.create(survey_id=survey.pk, generation="", metric="source", value=0, count=7)
+    Tally.objects.create(survey_id=survey.pk, generation="", metric="source", value=1, count=3)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    counts = dict(
+        SurveyTally.objects.filter(survey=survey, metric=TallyMetric.SOURCE).values_list(
+            "value", "count"
+        )
+    )
+    assert counts == {SOURCE_CODES["web"]: 7, SOURCE_CODES["import"]: 3}
