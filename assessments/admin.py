@@ -95,7 +95,7 @@ class PillarAdmin(TranslationAdmin):
     def translations(self, obj) -> str:
         missing = missing_texts(obj)
         if not missing:
-            return _("complete")
+            return str(_("complete"))
         return _("missing, shown in English: %(languages)s") % {
             "languages": ", ".join(sorted(missing))
         }
@@ -115,7 +115,8 @@ class PillarAdmin(TranslationAdmin):
                     % {
                         "language": names[code],
                         "fields": ", ".join(
-                            str(Pillar._meta.get_field(f).verbose_name) for f in fields
+                            str(getattr(Pillar._meta.get_field(f), "verbose_name", f))
+                            for f in fields
                         ),
                     },
                 )

@@ -207,7 +207,9 @@ class SurveySettingsForm(forms.ModelForm):
     def __init__(self, *args, offered_languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         # Only languages in which every pillar of the round has its customer wording.
-        self.fields["language"].choices = [
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
             ("", _("The customer's browser language")),
             *offered_languages,
         ]

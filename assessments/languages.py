@@ -44,7 +44,9 @@ def survey_languages(pillars: Sequence[Pillar]) -> list[tuple[str, str]]:
     """(code, name) of the languages a survey of these pillars can be offered in: those where
     every pillar has its customer wording, so a customer never meets a silent English fallback."""
     return [
-        (code, name) for code, name in settings.LANGUAGES if customer_texts_complete(pillars, code)
+        (code, str(name))
+        for code, name in settings.LANGUAGES
+        if customer_texts_complete(pillars, code)
     ]
 
 

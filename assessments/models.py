@@ -377,9 +377,7 @@ class CustomerResponse(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=ResponseSource, default=ResponseSource.WEB
     )
-    generation = models.CharField(
-        _("generation"), max_length=20, choices=Generation, blank=True
-    )
+    generation = models.CharField(_("generation"), max_length=20, choices=Generation, blank=True)
     nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
     external_id = models.CharField(
         _("response id"), max_length=200, blank=True, help_text=_("Key of an imported response.")

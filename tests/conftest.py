@@ -45,7 +45,7 @@ def _pillars_after_flush(request):
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        for migration in ("0002_seed_pillars", "0006_seed_pillar_translations"):
+        for migration in ("0002_seed_pillars", "0007_seed_pillar_translations"):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
 
 
