@@ -46,7 +46,9 @@ class Pillar(models.Model):
         help_text=_("Retired pillars are left out of new rounds; existing rounds keep them."),
     )
 
-    objects = PillarQuerySet.as_manager()
+    # django-modeltranslation swaps in a language-aware subclass of this manager at start-up,
+    # which the type checker cannot see.
+    objects = PillarQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["position"]
