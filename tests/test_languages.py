@@ -288,6 +288,18 @@ def test_survey_opens_in_the_leads_language_unless_the_link_says_otherwise(clien
     assert '<html lang="ro">' in html
 
 
+def test_a_closed_survey_says_so_in_the_survey_language(client, survey):
+    survey.language = "it"
+    survey.is_open = False
+    survey.save()
+    response = client.get(_survey_url(survey))
+    assert response.status_code == 410
+    _assert_language(response.content.decode(), "it", "This survey is closed")
+    missing = client.get(reverse("survey_public", args=["no-such-token"]), {"lang": "af"})
+    assert missing.status_code == 404
+    _assert_language(missing.content.decode(), "af", "Survey not found")
+
+
 def test_switching_language_mid_way_keeps_the_answers_and_stores_nothing(client, survey, pillars):
     html = _html(client.get(_survey_url(survey)))
     nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)

@@ -91,8 +91,10 @@ def _survey_language(request: HttpRequest, survey: CustomerSurvey | None, offere
     return language, refused
 
 
-def _unavailable(request: HttpRequest, *, closed: bool) -> HttpResponse:
-    _survey_language(request, None, languages.LANGUAGE_CODES)
+def _unavailable(
+    request: HttpRequest, *, closed: bool, survey: CustomerSurvey | None = None
+) -> HttpResponse:
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
     return render(
         request,
         "assessments/survey_unavailable.html",
@@ -109,7 +111,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     except Http404:
         return _unavailable(request, closed=False)
     if not survey.is_open:
-        return _unavailable(request, closed=True)
+        return _unavailable(request, closed=True, survey=survey)
     pillars = survey.assessment.round_pillars()
     offered = languages.survey_languages(pillars)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
