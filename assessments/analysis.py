@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
-from scipy import stats
+import numpy as np
+from scipy import special, stats
 
 RankTally = Mapping[str, Mapping[int, int]]
 
 QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")
 
-_Z95 = 1.96
+ALPHA = 0.05  # significance level of every test the report reads
 _TOLERANCE = 1e-9
-# Upper (exclusive) limits of each verbal agreement band.
-_READINGS = ((0.1, "none"), (0.3, "weak"), (0.5, "moderate"), (0.7, "strong"))
+EXACT_SPEARMAN_MAX_N = 12  # exact null distribution up to here (without ties)
+ENUMERATE_MAX_N = 8  # with ties, every reordering is tried up to here (8! = 40,320)
+PERMUTATIONS = 1999  # Monte Carlo permutations where no exact distribution is used
 
 
 # --------------------------------------------------------------------------- helpers
@@ -167,7 +172,7 @@ def _concordance(raters: int, items: int, s: Fraction, denominator: int) -> Conc
     w = _clamp(float(12 * s / denominator), 0.0, 1.0)
     chi_square = raters * (items - 1) * w
     df = items - 1
-    p_value = _finite_or_none(stats.chi2.sf(chi_square, df))
+    p_value = _finite_or_none(special.chdtrc(df, chi_square))
     return Concordance(raters, items, w, chi_square, df, p_value, float(s))
 
 
@@ -220,27 +225,37 @@ def kendall_w_from_tally(tally: RankTally) -> Concordance:
     return _concordance(raters, items, Fraction(s), raters**2 * (items**3 - items))
 
 
-def agreement_reading(value: float | None) -> str:
-    """Verbal label for a W or correlation value."""
-    if value is None or math.isnan(value):
-        return "unknown"
-    if value < 0:
-        return "opposite"
-    return next((label for limit, label in _READINGS if value < limit), "very_strong")
-
-
-# Evans (1996) bands for a correlation's strength: below 0.2 very weak, 0.4 weak, 0.6 moderate,
-# 0.8 strong. Kendall's W keeps its own, lower bands (agreement_reading).
-_CORRELATION_READINGS = ((0.2, "none"), (0.4, "weak"), (0.6, "moderate"), (0.8, "strong"))
+# Evans (1996), Straightforward Statistics for the Behavioral Sciences: a correlation below 0.2 is
+# very weak, below 0.4 weak, below 0.6 moderate, below 0.8 strong, from 0.8 very strong.
+_EVANS_BANDS = ((0.2, "very_weak"), (0.4, "weak"), (0.6, "moderate"), (0.8, "strong"))
 
 
 def correlation_reading(value: float | None) -> str:
-    """Verbal label for a correlation: small negatives are no relation, not opposition."""
+    """Evans (1996) strength band of a correlation; -0.2 or below reads as opposite."""
     if value is None or math.isnan(value):
         return "unknown"
     if value <= -0.2:
         return "opposite"
-    return next((label for limit, label in _CORRELATION_READINGS if value < limit), "very_strong")
+    return next((label for limit, label in _EVANS_BANDS if value < limit), "very_strong")
+
+
+def significant_reading(value: float | None, p_value: float | None, alpha: float = ALPHA) -> str:
+    """Evans (1996) band of a correlation whose test is significant, else "not_significant"."""
+    if value is None or p_value is None or math.isnan(value):
+        return "unknown"
+    if p_value >= alpha:
+        return "not_significant"
+    return correlation_reading(value)
+
+
+def _seed(*parts: object) -> int:
+    """Seed taken from the data, so the same data always get the same permutation p-value."""
+    return zlib.crc32(repr(parts).encode())
+
+
+def _has_ties(values: Sequence[float]) -> bool:
+    """True when some value occurs twice."""
+    return len(set(values)) < len(values)
 
 
 # --------------------------------------------------------------------------- correlations
@@ -273,8 +288,8 @@ def _correlate(x: Sequence[float], y: Sequence[float], method: Callable[..., Any
     return Correlation(_clamp(coefficient, -1.0, 1.0), p_value)
 
 
-def spearman(x: Sequence[float], y: Sequence[float]) -> Correlation:
-    """Spearman's rho (Pearson's r of mid-ranks) with scipy's two-sided t-test p-value.
+def spearman_rho(x: Sequence[float], y: Sequence[float]) -> float | None:
+    """Spearman's rho, Pearson's r of mid-ranks (Spearman 1904); None when a side is constant.
 
     Computed here rather than with ``scipy.stats.spearmanr``, which costs about a millisecond a
     call in array set-up; a report makes dozens of these calls on ten-item rankings. The tests
@@ -284,23 +299,123 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> Correlation:
         raise ValueError("x and y must have the same length")
     n = len(x)
     if n < 2 or len(set(x)) < 2 or len(set(y)) < 2:
-        return Correlation(None, None)
+        return None
     rx, ry = mid_ranks(x), mid_ranks(y)
     mean = (n + 1) / 2  # mid-ranks of n values always average (n + 1) / 2
     sxy = sum((a - mean) * (b - mean) for a, b in zip(rx, ry, strict=True))
     sxx = sum((a - mean) ** 2 for a in rx)
     syy = sum((b - mean) ** 2 for b in ry)
-    rho = _clamp(sxy / math.sqrt(sxx * syy), -1.0, 1.0)
+    return _clamp(sxy / math.sqrt(sxx * syy), -1.0, 1.0)
+
+
+@cache
+def spearman_null_distribution(n: int) -> tuple[tuple[int, int], ...]:
+    """Exact null distribution of sum(d²) over all n! orderings as (value, count) pairs.
+
+    Counted by dynamic programming over the set of ranks already placed (Kendall & Gibbons 1990,
+    ch. 4 tabulate the same distribution); about 50 ms for n = 12, once per process.
+    """
+    if not 1 <= n <= EXACT_SPEARMAN_MAX_N:
+        raise ValueError(f"exact distribution only for 1 <= n <= {EXACT_SPEARMAN_MAX_N}")
+    size = (n**3 - n) // 3 + 1
+    full = (1 << n) - 1
+    table: dict[int, np.ndarray] = {0: np.zeros(size, dtype=np.int64)}
+    table[0][0] = 1
+    for mask in range(full):
+        counts = table.pop(mask, None)
+        if counts is None:
+            continue
+        position = mask.bit_count()
+        for rank in range(n):
+            if mask & (1 << rank):
+                continue
+            step = (position - rank) ** 2
+            target = table.setdefault(mask | (1 << rank), np.zeros(size, dtype=np.int64))
+            target[step:] += counts[: size - step]
+    final = table[full]
+    return tuple((int(d2), int(final[d2])) for d2 in np.flatnonzero(final))
+
+
+def spearman_exact_p(rho: float, n: int, *, alternative: str = "two-sided") -> float:
+    """Exact p of Spearman's rho without ties, full null distribution (Kendall & Gibbons 1990)."""
+    values, counts = _spearman_null_arrays(n)
+    if alternative == "greater":
+        extreme = values >= rho - _TOLERANCE
+    else:
+        extreme = np.abs(values) >= abs(rho) - _TOLERANCE
+    return int(counts[extreme].sum()) / math.factorial(n)
+
+
+@cache
+def _spearman_null_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The exact null distribution as arrays of rho values and their counts."""
+    distribution = spearman_null_distribution(n)
+    values = np.array([1 - 6 * d2 / (n**3 - n) for d2, _ in distribution])
+    return values, np.array([count for _, count in distribution], dtype=np.int64)
+
+
+@cache
+def _all_orderings(n: int) -> np.ndarray:
+    """Every permutation of range(n) as rows (n <= ENUMERATE_MAX_N)."""
+    return np.array(list(itertools.permutations(range(n))), dtype=np.intp)
+
+
+def _spearman_permutation_p(
+    x: Sequence[float], y: Sequence[float], rho: float, permutations: int
+) -> tuple[float, str]:
+    """Two-sided permutation p of rho with ties kept: every reordering for n <= 8, else Monte
+    Carlo with (hits + 1)/(B + 1) (Phipson & Smyth 2010)."""
+    rx, ry = sorted([tuple(mid_ranks(x)), tuple(mid_ranks(y))])  # same answer for (y, x)
+    fixed, moved = np.asarray(rx), np.asarray(ry)
+    if len(moved) <= ENUMERATE_MAX_N:
+        shuffled = moved[_all_orderings(len(moved))]
+        method = "exact"
+    else:
+        rng = np.random.default_rng(_seed(rx, ry))
+        shuffled = rng.permuted(np.tile(moved, (permutations, 1)), axis=1)
+        method = "permutation"
+    cx = fixed - fixed.mean()
+    cy = moved - moved.mean()
+    r = ((shuffled - moved.mean()) @ cx) / math.sqrt(float(cx @ cx) * float(cy @ cy))
+    hits = int(np.count_nonzero(np.abs(r) >= abs(rho) - _TOLERANCE))
+    if method == "exact":
+        return hits / len(shuffled), method
+    return (hits + 1) / (permutations + 1), method
+
+
+def spearman(
+    x: Sequence[float], y: Sequence[float], *, permutations: int = PERMUTATIONS
+) -> Correlation:
+    """Spearman (1904) rho; exact p for n <= 12 untied, else permutation (Phipson & Smyth 2010)."""
+    rho = spearman_rho(x, y)
+    n = len(x)
+    if rho is None:
+        return Correlation(None, None)
     if n < 3:
         return Correlation(rho, None)
-    if abs(rho) >= 1.0:
-        return Correlation(rho, 0.0)
-    t = rho * math.sqrt((n - 2) / ((1.0 - rho) * (1.0 + rho)))
-    return Correlation(rho, _clamp(float(2 * stats.t.sf(abs(t), n - 2)), 0.0, 1.0))
+    if n <= EXACT_SPEARMAN_MAX_N and not _has_ties(x) and not _has_ties(y):
+        return Correlation(rho, spearman_exact_p(rho, n))
+    return Correlation(rho, _spearman_permutation_p(x, y, rho, permutations)[0])
+
+
+def spearman_ci95(rho: float | None, n: int) -> tuple[float, float] | None:
+    """95% CI of Spearman's rho: Fisher z, Bonett & Wright (2000) variance (1 + rho²/2)/(n - 3)."""
+    if rho is None or n < 4 or abs(rho) >= 1:
+        return None
+    z = math.atanh(rho)
+    half = _z(0.95) * math.sqrt((1 + rho * rho / 2) / (n - 3))
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+# scipy.special's distribution functions answer in microseconds; scipy.stats' frozen-argument
+# checks cost about half a millisecond a call, and a report makes dozens of calls.
+def _z(level: float) -> float:
+    """Two-sided normal quantile for a confidence level."""
+    return float(special.ndtri(0.5 + level / 2))
 
 
 def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> Correlation:
-    """Kendall's tau-b between two paired sequences."""
+    """Kendall's tau-b between two paired sequences (scipy.stats.kendalltau)."""
     return _correlate(x, y, stats.kendalltau)
 
 
@@ -312,9 +427,85 @@ def pairwise_spearman(rows: Sequence[Sequence[float]]) -> list[list[float | None
         # A constant row has no rank order, so even its self-correlation is undefined.
         matrix[i][i] = 1.0 if len(set(rows[i])) >= 2 else None
         for j in range(i + 1, size):
-            rho = spearman(rows[i], rows[j]).coefficient
-            matrix[i][j] = matrix[j][i] = rho
+            matrix[i][j] = matrix[j][i] = spearman_rho(rows[i], rows[j])
     return matrix
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Kendall's W, the mean pairwise rho it implies, and a p-value for W."""
+
+    concordance: Concordance
+    mean_rho: float | None
+    p_value: float | None
+    method: str  # exact | permutation | iman_davenport | "" when not computed
+
+    @property
+    def reading(self) -> str:
+        """Evans band of the mean pairwise rho, only when W is significant."""
+        return significant_reading(self.mean_rho, self.p_value)
+
+
+def mean_pairwise_rho(w: float | None, raters: int) -> float | None:
+    """Mean Spearman rho over all pairs of raters, (mW - 1)/(m - 1) (Kendall & Gibbons 1990)."""
+    if w is None or raters < 2:
+        return None
+    return _clamp((raters * w - 1) / (raters - 1), -1.0, 1.0)
+
+
+def complete_rankings(
+    rankings: Sequence[Mapping[str, int]], slugs: Sequence[str]
+) -> tuple[list[str], list[list[float]]]:
+    """Pillars every rater ranked, and each rater's ranks of them: missing answers stay missing."""
+    kept = [slug for slug in slugs if all(slug in ranking for ranking in rankings)]
+    return kept, [[float(ranking[slug]) for slug in kept] for ranking in rankings]
+
+
+def concordance_test(
+    rows: Sequence[Sequence[float]], *, permutations: int = PERMUTATIONS
+) -> Agreement:
+    """Kendall's W tested by permuting each rater's ranks (Legendre 2005); exact for two raters."""
+    concordance = kendall_w(rows)
+    if concordance.w is None:
+        return Agreement(concordance, None, None, "")
+    raters, items = concordance.raters, concordance.items
+    mean_rho = mean_pairwise_rho(concordance.w, raters)
+    if raters == 2 and items <= EXACT_SPEARMAN_MAX_N and not any(map(_has_ties, rows)):
+        # With two raters W = (1 + rho)/2, so W's upper tail is rho's (Kendall & Gibbons 1990).
+        rho = spearman_rho(rows[0], rows[1])
+        p_value = None if rho is None else spearman_exact_p(rho, items, alternative="greater")
+        return Agreement(concordance, mean_rho, p_value, "exact")
+    ranked = np.asarray([mid_ranks(row) for row in rows])
+    centre = raters * (items + 1) / 2
+    observed = float(((ranked.sum(axis=0) - centre) ** 2).sum())
+    rng = np.random.default_rng(_seed(ranked.tolist()))
+    shuffled = rng.permuted(np.broadcast_to(ranked, (permutations, raters, items)), axis=2)
+    s = ((shuffled.sum(axis=1) - centre) ** 2).sum(axis=1)
+    hits = int(np.count_nonzero(s >= observed - _TOLERANCE))
+    return Agreement(concordance, mean_rho, (hits + 1) / (permutations + 1), "permutation")
+
+
+def iman_davenport_p(w: float | None, raters: int, items: int) -> float | None:
+    """P of Kendall's W by Iman & Davenport (1980): F = (m-1)W/(1-W), (n-1, (m-1)(n-1)) df."""
+    if w is None or raters < 2 or items < 2:
+        return None
+    if w >= 1:
+        return 0.0
+    f = (raters - 1) * w / (1 - w)
+    return _finite_or_none(special.fdtrc(items - 1, (raters - 1) * (items - 1), f))
+
+
+def concordance_test_from_tally(tally: RankTally) -> Agreement:
+    """Kendall's W of complete rankings given as a tally, tested with the Iman-Davenport F."""
+    concordance = kendall_w_from_tally(tally)
+    p_value = iman_davenport_p(concordance.w, concordance.raters, concordance.items)
+    method = "iman_davenport" if p_value is not None else ""
+    return Agreement(
+        concordance, mean_pairwise_rho(concordance.w, concordance.raters), p_value, method
+    )
 
 
 # --------------------------------------------------------------------------- spread
@@ -375,12 +566,26 @@ def closeness_to(
     return results
 
 
+def leave_one_out_closeness(rankings: Sequence[Mapping[str, int]]) -> list[Correlation]:
+    """Spearman's rho of each rater with the other raters' mean ranks (leave-one-out)."""
+    results = []
+    for index, ranking in enumerate(rankings):
+        others = [other for position, other in enumerate(rankings) if position != index]
+        sums: dict[str, list[int]] = {}
+        for other in others:
+            for slug, rank in other.items():
+                sums.setdefault(slug, []).append(rank)
+        reference = {slug: statistics.fmean(ranks) for slug, ranks in sums.items()}
+        results.append(closeness_to([ranking], reference)[0])
+    return results
+
+
 # --------------------------------------------------------------------------- survey summaries
 
 
 @dataclass(frozen=True)
 class RankSummary:
-    """Mean customer rank of one pillar with a normal-approximation 95% interval."""
+    """Mean customer rank of one pillar with its 95% t-interval, clipped to the rank scale."""
 
     slug: str
     n: int
@@ -391,43 +596,73 @@ class RankSummary:
     margin: float | None
 
 
-def rank_summaries(tally: RankTally) -> dict[str, RankSummary]:
-    """Mean, sample sd and 95% CI of each pillar's rank from a tally."""
+def _t(level: float, df: float) -> float:
+    """Two-sided Student t quantile for a confidence level."""
+    return float(special.stdtrit(df, 0.5 + level / 2))
+
+
+def _moments(tally: Mapping[int, int]) -> tuple[int, float | None, float | None]:
+    """Count, mean and sample variance of a {value: count} tally."""
+    n = _total(tally)
+    mean = _exact_mean(tally)
+    if mean is None:
+        return 0, None, None
+    if n < 2:
+        return n, float(mean), None
+    centre = float(mean)
+    variance = sum(count * (value - centre) ** 2 for value, count in tally.items()) / (n - 1)
+    return n, centre, float(variance)
+
+
+def rank_summaries(tally: RankTally, *, scale_max: int, min_n: int) -> dict[str, RankSummary]:
+    """Mean rank, 95% t-interval (Student 1908) clipped to [1, scale_max]; none below min_n."""
     summaries = {}
     for slug, counts in tally.items():
-        n = _total(counts)
-        mean = _exact_mean(counts)
-        if mean is None:
-            summaries[slug] = RankSummary(slug, 0, None, None, None, None, None)
+        n, mean, variance = _moments(counts)
+        sd = None if variance is None else math.sqrt(variance)
+        if mean is None or sd is None or n < max(min_n, 2):
+            summaries[slug] = RankSummary(slug, n, mean, sd, None, None, None)
             continue
-        if n < 2:
-            summaries[slug] = RankSummary(slug, n, float(mean), None, None, None, None)
-            continue
-        variance = sum(count * (rank - mean) ** 2 for rank, count in counts.items()) / (n - 1)
-        sd = math.sqrt(variance)
-        margin = _Z95 * sd / math.sqrt(n)
+        margin = _t(0.95, n - 1) * sd / math.sqrt(n)
         summaries[slug] = RankSummary(
-            slug, n, float(mean), sd, float(mean) - margin, float(mean) + margin, margin
+            slug,
+            n,
+            mean,
+            sd,
+            _clamp(mean - margin, 1.0, float(scale_max)),
+            _clamp(mean + margin, 1.0, float(scale_max)),
+            margin,
         )
     return summaries
 
 
+def design_rank_sd(items: int) -> float:
+    """Sd of a pillar's rank under random ranking, sqrt((n² - 1)/12) (discrete uniform)."""
+    return math.sqrt((items**2 - 1) / 12)
+
+
 def n_for_margin(
-    summaries: Iterable[RankSummary], margin: float = 0.5, z: float = 1.96
+    summaries: Iterable[RankSummary], *, scale_max: int, min_n: int, margin: float = 0.5
 ) -> int | None:
-    """Smallest sample size giving every pillar a CI half-width of at most margin."""
+    """Responses for each pillar's 95% t half-width <= margin, per pillar (Cochran 1977).
+
+    Uses the observed sd, or the design sd of random ranking when the observed spread is
+    degenerate (sd 0 or fewer than min_n answers); the largest need over pillars.
+    """
     if margin <= 0:
         raise ValueError("margin must be positive")
-    needed = [
-        # Rounding first stops float noise like 96.00000000000001 from adding a respondent.
-        math.ceil(round((z * summary.sd / margin) ** 2, 9))
-        for summary in summaries
-        if summary.sd is not None
-    ]
-    if not needed:
-        return None
-    # An sd needs two answers, so fewer than two respondents can never be enough.
-    return max(2, *needed)
+    needs = []
+    for summary in summaries:
+        sd = summary.sd
+        if sd is None or sd == 0 or summary.n < min_n:
+            sd = design_rank_sd(scale_max)
+        if sd == 0:
+            continue
+        n = max(2, math.ceil(round((_z(0.95) * sd / margin) ** 2, 9)))
+        while _t(0.95, n - 1) * sd / math.sqrt(n) > margin:
+            n += 1
+        needs.append(n)
+    return max(needs) if needs else None
 
 
 def mean_of(tally: Mapping[int, int]) -> float | None:
@@ -452,7 +687,7 @@ def _check_scale(tally: Mapping[int, int], low: int, high: int) -> None:
 
 
 def nps(tally: Mapping[int, int]) -> float | None:
-    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6)."""
+    """Net Promoter Score (Reichheld 2003): % promoters (9-10) minus % detractors (0-6)."""
     _check_scale(tally, 0, 10)
     total = _total(tally)
     if total == 0:
@@ -462,11 +697,35 @@ def nps(tally: Mapping[int, int]) -> float | None:
     return 100 * (promoters - detractors) / total
 
 
+def nps_margin(tally: Mapping[int, int]) -> float | None:
+    """95% margin of the NPS in points, 196·sqrt((pP + pD - (pP - pD)²)/N) (Wald; Rocks 2016)."""
+    _check_scale(tally, 0, 10)
+    total = _total(tally)
+    if total == 0:
+        return None
+    promoters = sum(count for score, count in tally.items() if score >= 9) / total
+    detractors = sum(count for score, count in tally.items() if score <= 6) / total
+    variance = promoters + detractors - (promoters - detractors) ** 2
+    return 100 * _z(0.95) * math.sqrt(max(variance, 0.0) / total)
+
+
 def csat(tally: Mapping[int, int]) -> float | None:
-    """Customer satisfaction: % of 1-5 ratings that are 4 or 5."""
+    """Customer satisfaction: % of 1-5 ratings that are 4 or 5 (top-two box)."""
     _check_scale(tally, 1, 5)
     share = share_at_least(tally, 4)
     return None if share is None else 100 * share
+
+
+def csat_margin(csat_percent: float | None, respondents: int) -> float | None:
+    """Conservative 95% margin of CSAT in points, 196·sqrt(p(1 - p)/N), each respondent once.
+
+    A respondent's share of 4-5 ratings lies in [0, 1], so its variance is at most p(1 - p)
+    whatever the correlation between one respondent's ratings (cluster sampling, Kish 1965).
+    """
+    if csat_percent is None or respondents < 1:
+        return None
+    p = csat_percent / 100
+    return 100 * _z(0.95) * math.sqrt(p * (1 - p) / respondents)
 
 
 # --------------------------------------------------------------------------- team vs customers
@@ -474,48 +733,142 @@ def csat(tally: Mapping[int, int]) -> float | None:
 
 @dataclass(frozen=True)
 class RankGap:
-    """Difference between the team's and the customers' placing of one pillar."""
+    """Difference between the team's and the customers' consensus place of one pillar."""
 
     slug: str
-    team_rank: int
+    team_rank: int | None  # None when no colleague ranked the pillar
     customer_rank: int
-    rank_gap: int
+    rank_gap: int | None
     team_mean_rank: float | None
-    outside_ci: bool | None
 
 
-def rank_gaps(
-    team: Sequence[ConsensusEntry],
-    customers: Sequence[ConsensusEntry],
-    summaries: Mapping[str, RankSummary],
-) -> list[RankGap]:
-    """Team rank minus customer rank per pillar, in customer consensus order."""
+def rank_gaps(team: Sequence[ConsensusEntry], customers: Sequence[ConsensusEntry]) -> list[RankGap]:
+    """Team consensus rank minus customer consensus rank per pillar, in customer order."""
     team_by_slug = {entry.slug: entry for entry in team}
     gaps = []
     for customer in sorted(customers, key=lambda entry: entry.consensus_rank):
         mine = team_by_slug.get(customer.slug)
-        if mine is None:
-            continue
-        summary = summaries.get(customer.slug)
-        outside: bool | None = None
-        if (
-            mine.mean_rank is not None
-            and summary is not None
-            and summary.ci95_low is not None
-            and summary.ci95_high is not None
-        ):
-            outside = not summary.ci95_low <= mine.mean_rank <= summary.ci95_high
+        # An unranked pillar's consensus place is only its list position: no rank to compare.
+        ranked = mine is not None and mine.mean_rank is not None
+        team_rank = mine.consensus_rank if ranked and mine else None
         gaps.append(
             RankGap(
                 customer.slug,
-                mine.consensus_rank,
+                team_rank,
                 customer.consensus_rank,
-                mine.consensus_rank - customer.consensus_rank,
-                mine.mean_rank,
-                outside,
+                None if team_rank is None else team_rank - customer.consensus_rank,
+                mine.mean_rank if mine else None,
             )
         )
     return gaps
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Welch's interval and test for a difference of two means."""
+
+    difference: float
+    ci95_low: float | None
+    ci95_high: float | None
+    p_value: float | None
+    df: float | None
+
+
+def welch_difference(
+    first: tuple[int, float, float], second: tuple[int, float, float]
+) -> Difference | None:
+    """Mean difference with Welch's (1947) t-interval and p, from (n, mean, variance) pairs."""
+    (n1, mean1, var1), (n2, mean2, var2) = first, second
+    if n1 < 2 or n2 < 2:
+        return None
+    difference = mean1 - mean2
+    a, b = var1 / n1, var2 / n2
+    se = math.sqrt(a + b)
+    if se == 0:
+        return Difference(difference, None, None, None, None)
+    df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
+    half = _t(0.95, df) * se
+    p_value = float(2 * special.stdtr(df, -abs(difference) / se))
+    return Difference(difference, difference - half, difference + half, _clamp(p_value, 0, 1), df)
+
+
+def holm(p_values: Sequence[float | None]) -> list[float | None]:
+    """Holm's (1979) step-down adjusted p-values; None entries are skipped and stay None."""
+    indexed = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    m = len(indexed)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for step, (p, index) in enumerate(indexed):
+        running = max(running, min(1.0, (m - step) * p))
+        adjusted[index] = running
+    return adjusted
+
+
+@dataclass(frozen=True)
+class RankDifference:
+    """Team mean rank minus customer mean rank of one pillar, Welch interval, Holm-adjusted p."""
+
+    slug: str
+    difference: float | None
+    ci95_low: float | None
+    ci95_high: float | None
+    p_value: float | None
+    p_adjusted: float | None
+    differs: bool
+
+
+def rank_differences(
+    team_ranks: Mapping[str, Sequence[float]],
+    customer_tally: RankTally,
+    *,
+    min_difference: float,
+    alpha: float = ALPHA,
+) -> dict[str, RankDifference]:
+    """Per pillar: Welch (1947) interval, team minus customer mean rank; Holm (1979) over pillars.
+
+    The team's variance is floored at the customers' (see below). A pillar differs only when
+    the Holm-adjusted p is below alpha and the difference is at least min_difference places.
+    """
+    slugs = [slug for slug in team_ranks if slug in customer_tally]
+    tests: dict[str, Difference | None] = {}
+    means: dict[str, float | None] = {}
+    for slug in slugs:
+        ranks = list(team_ranks[slug])
+        n2, mean2, var2 = _moments(customer_tally[slug])
+        if not ranks or mean2 is None:
+            tests[slug], means[slug] = None, None
+            continue
+        means[slug] = statistics.fmean(ranks) - mean2
+        if var2 is None or len(ranks) < 2:
+            tests[slug] = None
+            continue
+        # A few colleagues often agree by chance (two who both put a pillar first have variance
+        # 0), which would shrink the interval to the customers' alone: the team's variance is
+        # floored at the customers', its value when both come from one population.
+        team_var = max(statistics.variance(ranks), var2)
+        tests[slug] = welch_difference(
+            (len(ranks), statistics.fmean(ranks), team_var), (n2, mean2, var2)
+        )
+    adjusted = holm([test.p_value if test else None for test in tests.values()])
+    result = {}
+    for slug, p_adjusted in zip(tests, adjusted, strict=True):
+        test = tests[slug]
+        difference = means[slug]
+        result[slug] = RankDifference(
+            slug,
+            difference,
+            test.ci95_low if test else None,
+            test.ci95_high if test else None,
+            test.p_value if test else None,
+            p_adjusted,
+            bool(
+                p_adjusted is not None
+                and difference is not None
+                and p_adjusted < alpha
+                and abs(difference) >= min_difference
+            ),
+        )
+    return result
 
 
 @dataclass(frozen=True)
@@ -578,12 +931,6 @@ def importance_performance(
     return Ipa(importance_cut, performance_cut, points)
 
 
-def focus_pillars(customer_consensus: Sequence[ConsensusEntry], k: int = 4) -> list[str]:
-    """The customers' k most important pillars that have a mean rank, in order."""
-    ordered = sorted(customer_consensus, key=lambda entry: entry.consensus_rank)
-    return [entry.slug for entry in ordered if entry.mean_rank is not None][: max(k, 0)]
-
-
 def perception_gap(
     team_mean_score: float | None, customer_mean_experience: float | None
 ) -> float | None:
@@ -593,19 +940,84 @@ def perception_gap(
     return team_mean_score - customer_mean_experience
 
 
-def generation_differences(
-    consensus_by_generation: Mapping[str, Sequence[ConsensusEntry]], k: int = 3
-) -> list[tuple[str, float]]:
-    """The k pillars whose mean rank differs most between generations, largest first."""
-    if len(consensus_by_generation) < 2:
+# --------------------------------------------------------------------------- generations
+
+
+@dataclass(frozen=True)
+class KruskalWallis:
+    """Kruskal-Wallis H (tie-corrected) with its chi-square p-value and epsilon squared."""
+
+    h: float
+    df: int
+    p_value: float
+    epsilon_squared: float
+    n: int
+
+
+def kruskal_wallis_from_tallies(groups: Sequence[Mapping[int, int]]) -> KruskalWallis | None:
+    """Tie-corrected Kruskal-Wallis (1952) H from counts per value per group; ε² = H/(N - 1)."""
+    groups = [group for group in groups if _total(group) > 0]
+    if len(groups) < 2:
+        return None
+    pooled: Counter[int] = Counter()
+    for group in groups:
+        pooled.update({value: count for value, count in group.items() if count})
+    n = sum(pooled.values())
+    # Every answer with the same value shares the mid-rank of that value's block.
+    mid_rank: dict[int, float] = {}
+    below = 0
+    for value in sorted(pooled):
+        mid_rank[value] = below + (pooled[value] + 1) / 2
+        below += pooled[value]
+    tie_sum = sum(t**3 - t for t in pooled.values())
+    if tie_sum == n**3 - n:  # every answer the same value: no ordering to test
+        return None
+    correction = 1 - tie_sum / (n**3 - n)
+    spread = sum(
+        sum(count * mid_rank[value] for value, count in group.items() if count) ** 2 / _total(group)
+        for group in groups
+    )
+    h = (12 / (n * (n + 1)) * spread - 3 * (n + 1)) / correction
+    h = max(h, 0.0)
+    df = len(groups) - 1
+    p_value = _clamp(float(special.chdtrc(df, h)), 0.0, 1.0)
+    # Tomczak & Tomczak (2014): epsilon squared = H / ((N² - 1)/(N + 1)) = H / (N - 1).
+    return KruskalWallis(h, df, p_value, h / (n - 1), n)
+
+
+@dataclass(frozen=True)
+class GenerationTest:
+    """Whether one pillar's rank differs between generations (Kruskal-Wallis, Holm-adjusted)."""
+
+    slug: str
+    h: float
+    p_value: float
+    p_adjusted: float
+    epsilon_squared: float
+    differs: bool
+
+
+def generation_tests(
+    by_generation: Mapping[str, RankTally], slugs: Sequence[str], *, alpha: float = ALPHA
+) -> list[GenerationTest]:
+    """Kruskal-Wallis per pillar across generations, Holm-adjusted across pillars (Holm 1979)."""
+    if len(by_generation) < 2:
         return []
-    means: dict[str, list[float]] = {}
-    for entries in consensus_by_generation.values():
-        for entry in entries:
-            bucket = means.setdefault(entry.slug, [])
-            if entry.mean_rank is not None:
-                bucket.append(entry.mean_rank)
-    # A pillar seen by only one generation has no difference to report.
-    differences = [(slug, max(vals) - min(vals)) for slug, vals in means.items() if len(vals) >= 2]
-    # sorted() is stable, so equal differences keep first-appearance order.
-    return sorted(differences, key=lambda item: -item[1])[: max(k, 0)]
+    results = {
+        slug: kruskal_wallis_from_tallies([tally.get(slug, {}) for tally in by_generation.values()])
+        for slug in slugs
+    }
+    tested = [(slug, result) for slug, result in results.items() if result is not None]
+    adjusted = holm([result.p_value for _, result in tested])
+    return [
+        GenerationTest(
+            slug,
+            result.h,
+            result.p_value,
+            p_adjusted,
+            result.epsilon_squared,
+            p_adjusted < alpha,
+        )
+        for (slug, result), p_adjusted in zip(tested, adjusted, strict=True)
+        if p_adjusted is not None
+    ]

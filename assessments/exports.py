@@ -76,7 +76,8 @@ def report_table(report: GapReport, name: str) -> Table:
     if name == "ranking-gap":
         headers = [
             "slug", "pillar", "team_rank", "customer_rank", "rank_gap",
-            "team_mean_rank", "outside_customer_ci",
+            "team_mean_rank", "difference", "difference_ci95_low", "difference_ci95_high",
+            "difference_p_adjusted", "differs",
         ]  # fmt: skip
         rows = (
             [
@@ -86,7 +87,11 @@ def report_table(report: GapReport, name: str) -> Table:
                 r.gap.customer_rank,
                 r.gap.rank_gap,
                 r.gap.team_mean_rank,
-                r.gap.outside_ci,
+                r.difference.difference if r.difference else None,
+                r.difference.ci95_low if r.difference else None,
+                r.difference.ci95_high if r.difference else None,
+                r.difference.p_adjusted if r.difference else None,
+                r.differs,
             ]
             for r in report.rows
         )

@@ -18,18 +18,16 @@ from .models import (
     SurveyTally,
     TallyMetric,
 )
-from .reporting import (
-    ColleagueComparison,
-    RoundData,
-    colleague_comparison,
-    colleague_document,
-    load_round,
-    load_rounds,
+from .readings import (
+    FOCUS_COUNT,
+    HALF_RANK,
+    MIN_FOR_CONCLUSION,
+    MIN_FOR_INTERVAL,
+    PRACTICAL_DIFFERENCE,
+    comparison_verdict,
+    sample_verdict,
 )
-
-MIN_FOR_CONCLUSION = 30  # below this a group's ranking is shown as "too few to conclude"
-FOCUS_COUNT = 4
-HALF_RANK = 0.5
+from .reporting import ColleagueComparison, RoundData, colleague_comparison, load_round, load_rounds
 
 QUADRANT_LABELS = {
     "concentrate_here": _("Concentrate here"),
@@ -112,6 +110,19 @@ class CustomerPillar:
 
 
 @dataclass
+class CustomerSide:
+    """What the survey's tallies say on their own."""
+
+    pillars: list[CustomerPillar]  # customer consensus order
+    agreement: analysis.Agreement  # among customers: W, mean pairwise rho, Iman-Davenport p
+    n_for_half_rank: int | None
+    nps: float | None
+    nps_margin: float | None
+    csat: float | None
+    csat_margin: float | None
+
+
+@dataclass
 class GenerationRow:
     generation: Generation
     count: int
@@ -130,9 +141,16 @@ class GenerationRow:
 
 
 @dataclass
+class GenerationDifference:
+    pillar: Pillar
+    test: analysis.GenerationTest
+
+
+@dataclass
 class GapRow:
     pillar: Pillar
     gap: analysis.RankGap
+    difference: analysis.RankDifference | None  # team minus customer mean rank, Welch and Holm
     customer: CustomerPillar
     team_mean_score: float | None
     team_top_box_share: float | None  # share of colleagues scoring 4–5
@@ -144,6 +162,10 @@ class GapRow:
     def quadrant_label(self):
         return QUADRANT_LABELS.get(self.ipa.quadrant) if self.ipa else None
 
+    @property
+    def differs(self) -> bool:
+        return bool(self.difference and self.difference.differs)
+
 
 @dataclass
 class GapReport:
@@ -152,23 +174,52 @@ class GapReport:
     data: RoundData
     team: ColleagueComparison
     tallies: SurveyTallies
-    customers: list[CustomerPillar]  # customer consensus order
-    customer_w: analysis.Concordance
-    n_for_half_rank: int | None
+    customer_side: CustomerSide
     generations: list[GenerationRow]
-    generation_differences: list[tuple[Pillar, float]]
+    generation_tests: list[analysis.GenerationTest]  # generations with enough responses
     rows: list[GapRow]  # customer consensus order
     spearman: analysis.Correlation
+    spearman_ci95: tuple[float, float] | None
     kendall: analysis.Correlation
     ipa: analysis.Ipa
     performance_source: str  # "customers" or "team"
     colleague_closeness: list[tuple[str, float | None]]
-    nps: float | None
-    csat: float | None
 
     @property
     def count(self) -> int:
         return self.tallies.count
+
+    @property
+    def customers(self) -> list[CustomerPillar]:
+        return self.customer_side.pillars
+
+    @property
+    def customer_agreement(self) -> analysis.Agreement:
+        return self.customer_side.agreement
+
+    @property
+    def customer_w(self) -> analysis.Concordance:
+        return self.customer_side.agreement.concordance
+
+    @property
+    def n_for_half_rank(self) -> int | None:
+        return self.customer_side.n_for_half_rank
+
+    @property
+    def nps(self) -> float | None:
+        return self.customer_side.nps
+
+    @property
+    def nps_margin(self) -> float | None:
+        return self.customer_side.nps_margin
+
+    @property
+    def csat(self) -> float | None:
+        return self.customer_side.csat
+
+    @property
+    def csat_margin(self) -> float | None:
+        return self.customer_side.csat_margin
 
     @property
     def target(self) -> int | None:
@@ -182,21 +233,32 @@ class GapReport:
     @property
     def sample_verdict(self) -> str:
         """none / too_few / indicative / enough."""
-        if self.count == 0:
-            return "none"
-        if self.count < MIN_FOR_CONCLUSION:
-            return "too_few"
-        if self.max_margin is None or self.max_margin > HALF_RANK:
-            return "indicative"
-        return "enough"
+        return sample_verdict(self.count, self.max_margin)
 
     @property
     def comparable(self) -> bool:
         return self.count > 0 and self.team.count > 0
 
     @property
+    def verdict(self) -> str:
+        """What the headline may claim (readings.comparison_verdict)."""
+        return comparison_verdict(
+            sample=self.sample_verdict,
+            team_count=self.team.count,
+            rho=self.spearman.coefficient,
+            p_value=self.spearman.p_value,
+            ci95=self.spearman_ci95,
+        )
+
+    @property
     def reading_key(self) -> str:
-        return analysis.correlation_reading(self.spearman.coefficient)
+        """Evans band of rho, only when its test is significant."""
+        return analysis.significant_reading(self.spearman.coefficient, self.spearman.p_value)
+
+    @property
+    def concluded(self) -> bool:
+        """Enough responses for priorities to be stated (not a first impression)."""
+        return self.sample_verdict in ("indicative", "enough")
 
     @property
     def focus(self) -> list[GapRow]:
@@ -204,8 +266,29 @@ class GapReport:
 
     @property
     def fix_first(self) -> list[GapRow]:
-        """Focus pillars that customers value most and that perform below the average."""
+        """Focus pillars customers value most that perform below average; none from too few."""
+        if not self.concluded:
+            return []
         return [row for row in self.focus if row.ipa and row.ipa.quadrant == "concentrate_here"]
+
+    @property
+    def differing(self) -> list[GapRow]:
+        return [row for row in self.rows if row.differs]
+
+    @property
+    def generation_differences(self) -> list[GenerationDifference]:
+        """Pillars whose rank differs significantly between generations (Holm-adjusted)."""
+        by_slug = self.pillar_by_slug
+        return [
+            GenerationDifference(by_slug[t.slug], t)
+            for t in sorted(self.generation_tests, key=lambda t: t.p_adjusted)
+            if t.differs and t.slug in by_slug
+        ]
+
+    @property
+    def generations_compared(self) -> int:
+        """How many generations had enough responses to be tested against each other."""
+        return len(_testable_generations(self.generations))
 
     @property
     def has_experience(self) -> bool:
@@ -218,29 +301,6 @@ class GapReport:
     @property
     def pillar_by_slug(self) -> dict[str, Pillar]:
         return {p.slug: p for p in self.data.pillars}
-
-
-def _customer_pillars(
-    pillars: list[Pillar], tallies: SurveyTallies, positions: dict[str, int]
-) -> tuple[list[CustomerPillar], dict[str, analysis.RankSummary]]:
-    rank_tally = tallies.rank_tally()
-    entries = analysis.consensus(rank_tally, positions)
-    summaries = analysis.rank_summaries({p.slug: rank_tally.get(p.slug, {}) for p in pillars})
-    pillar_by_slug = {p.slug: p for p in pillars}
-    customers = [
-        CustomerPillar(
-            pillar=pillar_by_slug[e.slug],
-            entry=e,
-            summary=summaries[e.slug],
-            experience_mean=analysis.mean_of(tallies.experience.get(e.slug, {})),
-            expectation_mean=analysis.mean_of(tallies.expectation.get(e.slug, {})),
-            top_box_share=analysis.share_at_least(tallies.experience.get(e.slug, {}), 4),
-            experience_count=sum(tallies.experience.get(e.slug, {}).values()),
-        )
-        for e in entries
-        if e.slug in pillar_by_slug
-    ]
-    return customers, summaries
 
 
 def gap_report(
@@ -262,16 +322,138 @@ def build_gap_report(
     *,
     performance: str | None = None,
 ) -> GapReport:
-    """The report from loaded data; no queries."""
+    """The report from loaded data, in named steps; no queries."""
     team = colleague_comparison(data)
-    positions = data.positions
-    n = len(data.pillars)
-    customers, summaries = _customer_pillars(data.pillars, tallies, positions)
-    pillar_by_slug = {p.slug: p for p in data.pillars}
+    customers = customer_side(data, tallies)
+    performance = performance_source(customers.pillars, performance)
+    ipa = importance_performance(data, team, customers.pillars, performance)
+    rows = gap_rows(data, team, customers.pillars, tallies, ipa)
+    spearman, spearman_ci95, kendall = team_customer_correlation(team, customers.pillars)
+    generations = generation_rows(data, tallies)
+    return GapReport(
+        assessment=assessment,
+        survey=survey,
+        data=data,
+        team=team,
+        tallies=tallies,
+        customer_side=customers,
+        generations=generations,
+        generation_tests=generation_tests(data, tallies, generations),
+        rows=rows,
+        spearman=spearman,
+        spearman_ci95=spearman_ci95,
+        kendall=kendall,
+        ipa=ipa,
+        performance_source=performance,
+        colleague_closeness=closeness_to_customers(data, customers.pillars),
+    )
 
-    # Team side, by slug.
+
+def customer_side(data: RoundData, tallies: SurveyTallies) -> CustomerSide:
+    """Customer consensus, mean-rank intervals, agreement among customers, NPS and CSAT."""
+    n = len(data.pillars)
+    if tallies.count == 0:
+        empty = analysis.Concordance(0, n, None, None, None, None, None)
+        return CustomerSide(
+            pillars=[],
+            agreement=analysis.Agreement(empty, None, None, ""),
+            n_for_half_rank=None,
+            nps=None,
+            nps_margin=None,
+            csat=None,
+            csat_margin=None,
+        )
+    rank_tally = tallies.rank_tally()
+    entries = analysis.consensus(rank_tally, data.positions)
+    summaries = analysis.rank_summaries(
+        {p.slug: rank_tally.get(p.slug, {}) for p in data.pillars},
+        scale_max=n,
+        min_n=MIN_FOR_INTERVAL,
+    )
+    pillar_by_slug = {p.slug: p for p in data.pillars}
+    pillars = [
+        CustomerPillar(
+            pillar=pillar_by_slug[e.slug],
+            entry=e,
+            summary=summaries[e.slug],
+            experience_mean=analysis.mean_of(tallies.experience.get(e.slug, {})),
+            expectation_mean=analysis.mean_of(tallies.expectation.get(e.slug, {})),
+            top_box_share=analysis.share_at_least(tallies.experience.get(e.slug, {}), 4),
+            experience_count=sum(tallies.experience.get(e.slug, {}).values()),
+        )
+        for e in entries
+        if e.slug in pillar_by_slug
+    ]
+    all_experience: dict[int, int] = defaultdict(int)
+    for counts in tallies.experience.values():
+        for value, count in counts.items():
+            all_experience[value] += count
+    csat = analysis.csat(dict(all_experience))
+    # Each respondent counts once: the pillar rated by the most respondents bounds their number
+    # from below, which only widens the margin.
+    respondents = max((c.experience_count for c in pillars), default=0)
+    nps_count = sum(tallies.nps.values())
+    return CustomerSide(
+        pillars=pillars,
+        agreement=analysis.concordance_test_from_tally(rank_tally),
+        n_for_half_rank=analysis.n_for_margin(
+            summaries.values(), scale_max=n, min_n=MIN_FOR_INTERVAL, margin=HALF_RANK
+        ),
+        nps=analysis.nps(tallies.nps),
+        nps_margin=analysis.nps_margin(tallies.nps) if nps_count >= MIN_FOR_INTERVAL else None,
+        csat=csat,
+        csat_margin=(
+            analysis.csat_margin(csat, respondents) if respondents >= MIN_FOR_INTERVAL else None
+        ),
+    )
+
+
+def performance_source(customers: list[CustomerPillar], requested: str | None) -> str:
+    """Customers' experience ratings when collected (or asked for and available), else the team."""
+    has_experience = any(c.experience_mean is not None for c in customers)
+    if requested == "team" or not has_experience:
+        return "team"
+    return "customers"
+
+
+def importance_performance(
+    data: RoundData, team: ColleagueComparison, customers: list[CustomerPillar], source: str
+) -> analysis.Ipa:
+    """Importance from the customers' mean ranks; performance from the chosen source."""
+    n = len(data.pillars)
+    importance = {
+        c.pillar.slug: analysis.importance_from_mean_rank(c.entry.mean_rank, n)
+        for c in customers
+        if c.entry.mean_rank is not None
+    }
+    performance = (
+        {c.pillar.slug: c.experience_mean for c in customers}
+        if source == "customers"
+        else dict(team.scores.mean_by_slug())
+    )
+    return analysis.importance_performance(importance, performance)
+
+
+def gap_rows(
+    data: RoundData,
+    team: ColleagueComparison,
+    customers: list[CustomerPillar],
+    tallies: SurveyTallies,
+    ipa: analysis.Ipa,
+) -> list[GapRow]:
+    """One row per pillar in customer order: ranks, the tested difference, scores and gaps."""
+    if not customers:
+        return []
     team_entries = [row.entry for row in team.consensus]
-    team_mean_rank = {e.slug: e.mean_rank for e in team_entries}
+    gaps = {g.slug: g for g in analysis.rank_gaps(team_entries, [c.entry for c in customers])}
+    team_ranks: dict[str, list[float]] = {p.slug: [] for p in data.pillars}
+    for card in data.cards:
+        for slug, rank in card.ranks.items():
+            if slug in team_ranks:
+                team_ranks[slug].append(rank)
+    differences = analysis.rank_differences(
+        team_ranks, tallies.rank_tally(), min_difference=PRACTICAL_DIFFERENCE
+    )
     team_means = team.scores.mean_by_slug()
     team_top_box = {
         row.pillar.slug: (
@@ -279,45 +461,10 @@ def build_gap_report(
         )
         for row in team.scores.per_pillar
     }
-
-    has_customers = tallies.count > 0
-    gaps = (
-        analysis.rank_gaps(team_entries, [c.entry for c in customers], summaries)
-        if has_customers and team.count
-        else []
-    )
-    gap_by_slug = {g.slug: g for g in gaps}
-
-    # Importance from the customers; performance from their experience ratings when collected.
-    has_experience = any(c.experience_mean is not None for c in customers)
-    if performance not in ("customers", "team"):
-        performance = "customers" if has_experience else "team"
-    if performance == "customers" and not has_experience:
-        performance = "team"
-    importance = {
-        c.pillar.slug: analysis.importance_from_mean_rank(c.entry.mean_rank, n)
-        for c in customers
-        if c.entry.mean_rank is not None
-    }
-    performance_values = (
-        {c.pillar.slug: c.experience_mean for c in customers}
-        if performance == "customers"
-        else dict(team_means)
-    )
-    ipa = analysis.importance_performance(importance, performance_values)
     ipa_by_slug = {point.slug: point for point in ipa.points}
-
     rows = []
     for c in customers:
         slug = c.pillar.slug
-        gap = gap_by_slug.get(slug) or analysis.RankGap(
-            slug,
-            next((e.consensus_rank for e in team_entries if e.slug == slug), 0),
-            c.entry.consensus_rank,
-            0,
-            team_mean_rank.get(slug),
-            None,
-        )
         expectation_gap = (
             c.experience_mean - c.expectation_mean
             if c.experience_mean is not None and c.expectation_mean is not None
@@ -326,7 +473,8 @@ def build_gap_report(
         rows.append(
             GapRow(
                 pillar=c.pillar,
-                gap=gap,
+                gap=gaps[slug],
+                difference=differences.get(slug),
                 customer=c,
                 team_mean_score=team_means.get(slug),
                 team_top_box_share=team_top_box.get(slug),
@@ -335,151 +483,75 @@ def build_gap_report(
                 ipa=ipa_by_slug.get(slug),
             )
         )
+    return rows
 
-    # Team consensus vs customer consensus, over mean ranks (tie-aware).
-    paired = [
-        (team_mean_rank[c.pillar.slug], c.entry.mean_rank)
-        for c in customers
-        if c.entry.mean_rank is not None and team_mean_rank.get(c.pillar.slug) is not None
-    ]
+
+def team_customer_correlation(
+    team: ColleagueComparison, customers: list[CustomerPillar]
+) -> tuple[analysis.Correlation, tuple[float, float] | None, analysis.Correlation]:
+    """Spearman (exact or permutation p, Bonett-Wright CI) and Kendall between the mean ranks."""
+    team_mean_rank = {row.pillar.slug: row.entry.mean_rank for row in team.consensus}
+    paired: list[tuple[float, float]] = []
+    for c in customers:
+        team_rank = team_mean_rank.get(c.pillar.slug)
+        if team_rank is not None and c.entry.mean_rank is not None:
+            paired.append((team_rank, c.entry.mean_rank))
+    if not team.count or not paired:
+        return analysis.Correlation(None, None), None, analysis.Correlation(None, None)
     xs, ys = [p[0] for p in paired], [p[1] for p in paired]
-    spearman = analysis.spearman(xs, ys) if team.count else analysis.Correlation(None, None)
-    kendall = analysis.kendall_tau_b(xs, ys) if team.count else analysis.Correlation(None, None)
-
-    customer_means = {
-        c.pillar.slug: c.entry.mean_rank for c in customers if c.entry.mean_rank is not None
-    }
-    closeness = []
-    if has_customers:
-        results = analysis.closeness_to([card.ranks for card in data.cards], customer_means)
-        closeness = sorted(
-            ((card.username, r.coefficient) for card, r in zip(data.cards, results, strict=True)),
-            key=lambda item: (item[1] is None, -(item[1] or 0), item[0]),
-        )
-
-    generations = []
-    for generation in Generation:
-        count = tallies.responses.get(generation.value, 0)
-        if count == 0:
-            continue
-        generations.append(
-            GenerationRow(
-                generation,
-                count,
-                analysis.consensus(tallies.ranks.get(generation.value, {}), positions),
-            )
-        )
-    concluded = {
-        g.generation.value: g.consensus
-        for g in generations
-        if g.enough and g.generation != Generation.UNDISCLOSED
-    }
-    differences = [
-        (pillar_by_slug[slug], spread)
-        for slug, spread in analysis.generation_differences(concluded, k=3)
-        if slug in pillar_by_slug
-    ]
-
-    all_experience: dict[int, int] = defaultdict(int)
-    for counts in tallies.experience.values():
-        for value, count in counts.items():
-            all_experience[value] += count
-
-    return GapReport(
-        assessment=assessment,
-        survey=survey,
-        data=data,
-        team=team,
-        tallies=tallies,
-        customers=customers if has_customers else [],
-        customer_w=analysis.kendall_w_from_tally(tallies.rank_tally())
-        if has_customers
-        else analysis.Concordance(0, n, None, None, None, None, None),
-        n_for_half_rank=analysis.n_for_margin(summaries.values(), margin=HALF_RANK),
-        generations=generations,
-        generation_differences=differences,
-        rows=rows if has_customers else [],
-        spearman=spearman,
-        kendall=kendall,
-        ipa=ipa,
-        performance_source=performance,
-        colleague_closeness=closeness,
-        nps=analysis.nps(tallies.nps),
-        csat=analysis.csat(dict(all_experience)),
+    spearman = analysis.spearman(xs, ys)
+    return (
+        spearman,
+        analysis.spearman_ci95(spearman.coefficient, len(paired)),
+        analysis.kendall_tau_b(xs, ys),
     )
 
 
-def report_document(assessment: Assessment, *, performance: str | None = None) -> dict:
-    """The whole report.json document (docs/REPORT_JSON.md)."""
-    report = gap_report(assessment, performance=performance)
-    document = colleague_document(assessment, report.data, report.team)
-    document.update(customer_document(report))
-    return document
-
-
-def customer_document(report: GapReport) -> dict:
-    """The "customers" and "comparison" parts of report.json."""
-    positions = report.data.positions
-    return {
-        "customers": {
-            "count": report.count,
-            "target": report.target,
-            "consensus": [c.pillar.slug for c in report.customers],
-            "kendall_w": report.customer_w.w,
-            "nps": report.nps,
-            "csat": report.csat,
-            "n_for_half_rank_margin": report.n_for_half_rank,
-            "sample": report.sample_verdict,
-            "pillars": [
-                {
-                    "slug": c.pillar.slug,
-                    "mean_rank": c.entry.mean_rank,
-                    "ci95_low": c.summary.ci95_low,
-                    "ci95_high": c.summary.ci95_high,
-                    "margin": c.summary.margin,
-                    "consensus_rank": c.entry.consensus_rank,
-                    "experience_mean": c.experience_mean,
-                    "expectation_mean": c.expectation_mean,
-                    "top_box_share": c.top_box_share,
-                }
-                for c in sorted(report.customers, key=lambda c: positions[c.pillar.slug])
-            ],
-            "generations": {
-                g.generation.value: {
-                    "count": g.count,
-                    "consensus": [e.slug for e in g.consensus],
-                    "enough": g.enough,
-                }
-                for g in report.generations
-            },
-        },
-        "comparison": {
-            "spearman_rho": report.spearman.coefficient,
-            "spearman_p": report.spearman.p_value,
-            "kendall_tau_b": report.kendall.coefficient,
-            "kendall_p": report.kendall.p_value,
-            "performance_source": report.performance_source,
-            "focus": [row.pillar.slug for row in report.focus],
-            "pillars": [
-                {
-                    "slug": row.pillar.slug,
-                    "team_rank": row.gap.team_rank,
-                    "customer_rank": row.gap.customer_rank,
-                    "rank_gap": row.gap.rank_gap,
-                    "outside_customer_ci": row.gap.outside_ci,
-                    "importance": row.ipa.importance if row.ipa else None,
-                    "performance": row.ipa.performance if row.ipa else None,
-                    "quadrant": row.ipa.quadrant if row.ipa else None,
-                    "perception_gap": row.perception_gap,
-                    "expectation_gap": row.expectation_gap,
-                }
-                for row in sorted(report.rows, key=lambda r: positions[r.pillar.slug])
-            ],
-            "colleague_closeness": [
-                {"colleague": name, "rho": rho} for name, rho in report.colleague_closeness
-            ],
-        },
+def closeness_to_customers(
+    data: RoundData, customers: list[CustomerPillar]
+) -> list[tuple[str, float | None]]:
+    """Each colleague's rho with the customers' mean ranks, closest first."""
+    customer_means = {
+        c.pillar.slug: c.entry.mean_rank for c in customers if c.entry.mean_rank is not None
     }
+    if not customer_means:
+        return []
+    results = analysis.closeness_to([card.ranks for card in data.cards], customer_means)
+    return sorted(
+        ((card.username, r.coefficient) for card, r in zip(data.cards, results, strict=True)),
+        key=lambda item: (item[1] is None, -(item[1] or 0), item[0]),
+    )
+
+
+def generation_rows(data: RoundData, tallies: SurveyTallies) -> list[GenerationRow]:
+    """Each generation that answered, with its own consensus."""
+    return [
+        GenerationRow(
+            generation,
+            tallies.responses[generation.value],
+            analysis.consensus(tallies.ranks.get(generation.value, {}), data.positions),
+        )
+        for generation in Generation
+        if tallies.responses.get(generation.value, 0)
+    ]
+
+
+def _testable_generations(generations: list[GenerationRow]) -> list[GenerationRow]:
+    """Named generations with enough responses; the undisclosed are not a generation."""
+    return [g for g in generations if g.enough and g.generation != Generation.UNDISCLOSED]
+
+
+def generation_tests(
+    data: RoundData, tallies: SurveyTallies, generations: list[GenerationRow]
+) -> list[analysis.GenerationTest]:
+    """Kruskal-Wallis per pillar between the generations with enough responses, Holm-adjusted."""
+    testable = _testable_generations(generations)
+    if len(testable) < 2:
+        return []
+    return analysis.generation_tests(
+        {g.generation.value: tallies.ranks.get(g.generation.value, {}) for g in testable},
+        data.slugs,
+    )
 
 
 TREND_ROUNDS = 12  # the team page compares at most this many recent rounds

@@ -7,21 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from statistics import fmean
 
-from django.utils.translation import gettext_lazy as _
-
 from . import analysis
 from .models import SCORE_LABELS, SCORE_MAX, Assessment, AssessmentPillar, Pillar, PillarScore
-
-AGREEMENT_READINGS = {
-    "unknown": _("cannot be computed yet"),
-    "opposite": _("opposite views"),
-    "none": _("no agreement"),
-    "weak": _("weak agreement"),
-    "moderate": _("moderate agreement"),
-    "strong": _("strong agreement"),
-    "very_strong": _("very strong agreement"),
-}
-SIGNIFICANCE = 0.05
+from .readings import AGREEMENT_LABELS, ALPHA, CLOSENESS_LABELS, TEST_LABELS
 
 
 @dataclass
@@ -188,33 +176,82 @@ class ConsensusRow:
 
 @dataclass
 class Closeness:
+    """A colleague's rho with the consensus of the other colleagues (leave-one-out)."""
+
     card: ColleagueCard
     rho: float | None
-    reading: str
+    p_value: float | None
+
+    @property
+    def reading_key(self) -> str:
+        return analysis.significant_reading(self.rho, self.p_value)
+
+    @property
+    def reading(self) -> str:
+        return str(CLOSENESS_LABELS[self.reading_key])
 
 
 @dataclass
 class ColleagueComparison:
     scores: TeamScores
     consensus: list[ConsensusRow]  # most important first
-    concordance: analysis.Concordance
-    reading_key: str
     disputed: list[ConsensusRow]
-    heatmap: list[list[float | None]]
-    closeness: list[Closeness]  # closest first
+    ranked_slugs: list[str]  # pillars every colleague ranked: W and the heatmap use these
+    matrix: list[list[float]]  # colleague x ranked pillar
 
     @property
     def count(self) -> int:
         return len(self.scores.cards)
 
+    @cached_property
+    def agreement(self) -> analysis.Agreement:
+        """W with its permutation test; computed on first use (the team page does not need it)."""
+        return analysis.concordance_test(self.matrix)
+
+    @cached_property
+    def concordance(self) -> analysis.Concordance:
+        """W alone, without its permutation test (what the team page shows per round)."""
+        return analysis.kendall_w(self.matrix)
+
+    @property
+    def mean_rho(self) -> float | None:
+        """Mean pairwise rho from W alone (no test): what the team page compares across rounds."""
+        return analysis.mean_pairwise_rho(self.concordance.w, self.concordance.raters)
+
+    @property
+    def reading_key(self) -> str:
+        return self.agreement.reading
+
     @property
     def reading(self) -> str:
-        return AGREEMENT_READINGS[self.reading_key]
+        return str(AGREEMENT_LABELS[self.reading_key])
+
+    @property
+    def test_label(self) -> str:
+        return str(TEST_LABELS[self.agreement.method])
 
     @property
     def significant(self) -> bool | None:
-        p = self.concordance.p_value
-        return None if p is None else p < SIGNIFICANCE
+        p = self.agreement.p_value
+        return None if p is None else p < ALPHA
+
+    @cached_property
+    def heatmap(self) -> list[list[float | None]]:
+        return analysis.pairwise_spearman(self.matrix) if len(self.matrix) >= 2 else []
+
+    @cached_property
+    def closeness(self) -> list[Closeness]:
+        """Closest first; needs two colleagues (with two, each one's rho with the other)."""
+        if self.count < 2:
+            return []
+        cards = self.scores.cards
+        results = analysis.leave_one_out_closeness([card.ranks for card in cards])
+        closeness = [
+            Closeness(card, result.coefficient, result.p_value)
+            for card, result in zip(cards, results, strict=True)
+        ]
+        closeness.sort(key=lambda c: (c.rho is None, -(c.rho or 0), c.card.username))
+        return closeness
 
     def heatmap_rows(self) -> list[tuple[ColleagueCard, list[float | None]]]:
         return list(zip(self.scores.cards, self.heatmap, strict=True))
@@ -235,89 +272,16 @@ def colleague_comparison(data: RoundData) -> ColleagueComparison:
         if e.slug in pillar_by_slug
     ]
     row_by_slug = {row.pillar.slug: row for row in rows}
-    matrix = [[card.ranks.get(slug, 0) for slug in slugs] for card in data.cards]
-    concordance = (
-        analysis.kendall_w(matrix)
-        if len(matrix) >= 2
-        else analysis.Concordance(len(matrix), len(slugs), None, None, None, None, None)
-    )
+    # A pillar some colleague did not rank is left out, never counted as that colleague's rank 0.
+    ranked_slugs, matrix = analysis.complete_rankings(rankings, slugs)
     disputed = [
         row_by_slug[s.slug]
         for s in analysis.most_disputed(list(spreads.values()), data.positions, k=3)
     ]
-    mean_ranks = {e.slug: e.mean_rank for e in entries if e.mean_rank is not None}
-    closeness = [
-        Closeness(card, result.coefficient, analysis.correlation_reading(result.coefficient))
-        for card, result in zip(
-            data.cards, analysis.closeness_to(rankings, mean_ranks), strict=True
-        )
-    ]
-    closeness.sort(key=lambda c: (c.rho is None, -(c.rho or 0), c.card.username))
     return ColleagueComparison(
         scores=scores,
         consensus=rows,
-        concordance=concordance,
-        reading_key=analysis.agreement_reading(concordance.w),
         disputed=disputed,
-        heatmap=analysis.pairwise_spearman(matrix) if len(matrix) >= 2 else [],
-        closeness=closeness if len(data.cards) >= 2 else [],
+        ranked_slugs=ranked_slugs,
+        matrix=matrix,
     )
-
-
-# ----------------------------------------------------------------------------- JSON document
-
-REPORT_SCHEMA_VERSION = 1
-
-
-def colleague_document(
-    assessment: Assessment, data: RoundData, comparison: ColleagueComparison
-) -> dict:
-    """The "assessment" and "colleagues" parts of report.json (docs/REPORT_JSON.md)."""
-    scores = comparison.scores
-    concordance = comparison.concordance
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "assessment": {
-            "id": assessment.pk,
-            "title": assessment.title,
-            "team": assessment.team.name,
-            "is_open": assessment.is_open,
-            "created_at": assessment.created_at.isoformat(),
-            "pillars": [
-                {"slug": p.slug, "name": p.name, "position": position}
-                for p, position in zip(data.pillars, range(1, len(data.pillars) + 1), strict=True)
-            ],
-        },
-        "colleagues": {
-            "count": comparison.count,
-            "max_total": scores.max_total,
-            "totals": {
-                "mean": scores.total_mean,
-                "min": scores.total_min,
-                "max": scores.total_max,
-            },
-            "consensus": [row.pillar.slug for row in comparison.consensus],
-            "kendall_w": concordance.w,
-            "chi_square": concordance.chi_square,
-            "df": concordance.df,
-            "p_value": concordance.p_value,
-            "agreement": comparison.reading_key,
-            "most_disputed": [row.pillar.slug for row in comparison.disputed],
-            "pillars": [
-                {
-                    "slug": row.pillar.slug,
-                    "mean_score": row.mean_score,
-                    "mean_rank": row.entry.mean_rank,
-                    "consensus_rank": row.entry.consensus_rank,
-                    "first_places": row.entry.first_places,
-                    "rank_sd": row.spread.sd,
-                    "rank_min": row.spread.min,
-                    "rank_max": row.spread.max,
-                }
-                for row in sorted(comparison.consensus, key=lambda r: data.positions[r.pillar.slug])
-            ],
-            "closeness": [
-                {"colleague": c.card.username, "rho": c.rho} for c in comparison.closeness
-            ],
-        },
-    }

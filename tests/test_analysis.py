@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import math
+import random
+import statistics
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -20,31 +25,45 @@ from assessments.analysis import (
     Correlation,
     RankSpread,
     RankSummary,
-    agreement_reading,
     closeness_to,
+    complete_rankings,
+    concordance_test,
     consensus,
     correlation_reading,
     csat,
-    focus_pillars,
-    generation_differences,
+    csat_margin,
+    generation_tests,
+    holm,
+    iman_davenport_p,
     importance_from_mean_rank,
     importance_performance,
     kendall_tau_b,
     kendall_w,
     kendall_w_from_tally,
+    kruskal_wallis_from_tallies,
+    leave_one_out_closeness,
     mean_of,
+    mean_pairwise_rho,
     mid_ranks,
     most_disputed,
     n_for_margin,
     nps,
+    nps_margin,
     pairwise_spearman,
     perception_gap,
+    rank_differences,
     rank_gaps,
     rank_spread,
     rank_summaries,
     share_at_least,
+    significant_reading,
     spearman,
+    spearman_ci95,
+    spearman_exact_p,
+    spearman_null_distribution,
+    spearman_rho,
     tally_rankings,
+    welch_difference,
 )
 
 # --------------------------------------------------------------------------- published examples
@@ -123,7 +142,27 @@ def test_correlation_reproduces_published_example(example: dict[str, Any]) -> No
         result, key = spearman(example["x"], example["y"]), "rho"
     assert set(published) == {key, "p"}
     _assert_matches_printed(result.coefficient, published[key], key)
-    _assert_matches_printed(result.p_value, published["p"], "p")
+    if key == "rho":
+        # scipy prints the t approximation; ours is the permutation p over every reordering.
+        assert result.p_value == pytest.approx(_enumerated_p(example["x"], example["y"]), abs=0.015)
+    else:
+        _assert_matches_printed(result.p_value, published["p"], "p")
+
+
+def _rhos_of_reorderings(x: list[float], orders: np.ndarray) -> np.ndarray:
+    """Pearson's r of x's ranks with each row of reordered ranks (vectorised Spearman)."""
+    cx = stats.rankdata(x) - stats.rankdata(x).mean()
+    cy = orders - orders.mean(axis=1, keepdims=True)
+    return (cy @ cx) / np.sqrt((cx @ cx) * (cy * cy).sum(axis=1))
+
+
+def _enumerated_p(x: list[float], y: list[float]) -> float:
+    """Two-sided p of Spearman's rho over every reordering of y (ties kept): the exact answer."""
+    ry = stats.rankdata(y)
+    orders = np.array(list(itertools.permutations(ry)))
+    observed = stats.spearmanr(x, y).statistic
+    values = _rhos_of_reorderings(x, orders)
+    return float(np.mean(np.abs(values) >= abs(observed) - 1e-9))
 
 
 # --------------------------------------------------------------------------- mid_ranks, tallies
@@ -287,26 +326,6 @@ def test_w_from_tally_is_unknown_for_ranks_outside_one_to_n() -> None:
     assert kendall_w_from_tally({"a": {1: 2}, "b": {5: 2}}).w is None
 
 
-@pytest.mark.parametrize(
-    ("value", "reading"),
-    [
-        (None, "unknown"),
-        (-0.2, "opposite"),
-        (0.0, "none"),
-        (0.099, "none"),
-        (0.1, "weak"),
-        (0.299, "weak"),
-        (0.3, "moderate"),
-        (0.5, "strong"),
-        (0.699, "strong"),
-        (0.7, "very_strong"),
-        (1.0, "very_strong"),
-    ],
-)
-def test_agreement_reading_uses_thresholds(value: float | None, reading: str) -> None:
-    assert agreement_reading(value) == reading
-
-
 # --------------------------------------------------------------------------- correlations
 
 
@@ -320,7 +339,10 @@ def test_perfect_monotone_pairs_correlate_fully() -> None:
 
 def test_correlation_p_value_matches_scipy() -> None:
     x, y = [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]
-    assert spearman(x, y).p_value == pytest.approx(stats.spearmanr(x, y).pvalue)
+    exact = stats.permutation_test(
+        (y,), lambda v: stats.spearmanr(x, v).statistic, permutation_type="pairings"
+    )
+    assert spearman(x, y).p_value == pytest.approx(exact.pvalue)
     assert kendall_tau_b(x, y).p_value == pytest.approx(stats.kendalltau(x, y).pvalue)
 
 
@@ -400,45 +422,69 @@ def test_closeness_to_reference_per_rater_in_input_order() -> None:
 # --------------------------------------------------------------------------- survey summaries
 
 
-def test_rank_summaries_compute_ci_by_hand() -> None:
-    summaries = rank_summaries({"a": {1: 2, 3: 2}, "b": {2: 1}, "c": {}, "d": {4: 5}})
-    # a: ranks 1,1,3,3 -> mean 2, sd sqrt(4/3), margin 1.96 * sd / 2.
+def test_rank_summaries_compute_t_interval_by_hand() -> None:
+    summaries = rank_summaries(
+        {"a": {1: 2, 3: 2}, "b": {2: 1}, "c": {}, "d": {4: 5}}, scale_max=10, min_n=2
+    )
+    # a: ranks 1,1,3,3 -> mean 2, sd sqrt(4/3), margin t(0.975, 3) * sd / 2.
     sd = math.sqrt(4 / 3)
-    margin = 1.96 * sd / 2
+    margin = stats.t.ppf(0.975, 3) * sd / 2
     a = summaries["a"]
     assert (a.n, a.mean) == (4, 2.0)
     assert a.sd == pytest.approx(sd)
     assert a.margin == pytest.approx(margin)
-    assert a.ci95_low == pytest.approx(2 - margin)
+    assert a.ci95_low == 1.0  # 2 - 1.84 leaves the scale: clipped to rank 1
     assert a.ci95_high == pytest.approx(2 + margin)
     assert summaries["b"] == RankSummary("b", 1, 2.0, None, None, None, None)
     assert summaries["c"] == RankSummary("c", 0, None, None, None, None, None)
     assert summaries["d"] == RankSummary("d", 5, 4.0, 0.0, 4.0, 4.0, 0.0)
 
 
-def _summary(sd: float | None) -> RankSummary:
+def test_rank_summary_interval_matches_scipy_t_interval() -> None:
+    counts = {1: 4, 2: 7, 5: 3, 9: 2}
+    data = [value for value, count in counts.items() for _ in range(count)]
+    low, high = stats.t.interval(0.95, len(data) - 1, loc=statistics.fmean(data),
+                                 scale=stats.sem(data))  # fmt: skip
+    summary = rank_summaries({"a": counts}, scale_max=10, min_n=10)["a"]
+    assert (summary.ci95_low, summary.ci95_high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_two_answers_get_no_interval_instead_of_one_off_the_scale() -> None:
+    # Regression: a z-interval at N = 2 read "-1.88 to 9.88" on a 1-10 scale.
+    summary = rank_summaries({"a": {1: 1, 7: 1}}, scale_max=10, min_n=10)["a"]
+    assert (summary.mean, summary.ci95_low, summary.ci95_high) == (4.0, None, None)
+    wide = rank_summaries({"a": {1: 1, 7: 1}}, scale_max=10, min_n=2)["a"]
+    assert (wide.ci95_low, wide.ci95_high) == (1.0, 10.0)
+
+
+def _summary(sd: float | None, n: int = 40) -> RankSummary:
     """A summary carrying only an sd, for sample-size checks."""
-    return RankSummary("x", 10, 5.0, sd, None, None, None)
+    return RankSummary("x", n, 5.0, sd, None, None, None)
+
+
+def _needed(sd: float, margin: float = 0.5) -> int:
+    """Smallest N whose t-interval half-width is at most margin, by plain search."""
+    n = 2
+    while stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n) > margin:
+        n += 1
+    return n
 
 
 def test_n_for_margin_takes_the_worst_pillar() -> None:
-    # (1.96 * 1 / 0.5)^2 = 15.37 -> 16; (1.96 * 2 / 0.5)^2 = 61.47 -> 62.
-    assert n_for_margin([_summary(1.0), _summary(2.0), _summary(None)]) == 62
-    assert n_for_margin([_summary(1.0)]) == 16
+    summaries = [_summary(1.0), _summary(2.0)]
+    assert n_for_margin(summaries, scale_max=10, min_n=10) == _needed(2.0) == 64
+    assert n_for_margin([_summary(1.0)], scale_max=10, min_n=10) == _needed(1.0)
 
 
-def test_n_for_margin_does_not_round_up_float_noise() -> None:
-    # (1.96 * 2.5 / 0.49)^2 is exactly 100 but evaluates to 100.00000000000004.
-    assert n_for_margin([_summary(2.5)], margin=0.49) == 100
-
-
-def test_n_for_margin_is_unknown_without_any_sd() -> None:
-    assert n_for_margin([_summary(None)]) is None
-    assert n_for_margin([]) is None
-
-
-def test_n_for_margin_asks_at_least_two_answers_when_nobody_disagrees() -> None:
-    assert n_for_margin([_summary(0.0)]) == 2
+def test_n_for_margin_uses_the_design_sd_when_the_spread_is_degenerate() -> None:
+    # Regression: 30 identical customers gave "about 2 responses" for +-0.5.
+    design = math.sqrt((10**2 - 1) / 12)
+    expected = _needed(design)
+    assert n_for_margin([_summary(0.0)], scale_max=10, min_n=10) == expected
+    assert n_for_margin([_summary(None)], scale_max=10, min_n=10) == expected
+    assert n_for_margin([_summary(0.5, n=3)], scale_max=10, min_n=10) == expected
+    assert expected > 100
+    assert n_for_margin([], scale_max=10, min_n=10) is None
 
 
 def test_mean_of_and_share_at_least_from_tally() -> None:
@@ -477,39 +523,6 @@ def test_negative_counts_are_rejected() -> None:
 
 
 # --------------------------------------------------------------------------- team vs customers
-
-
-def test_rank_gaps_in_customer_order_with_ci_check() -> None:
-    team = [
-        ConsensusEntry("a", 1.5, 3, 1),
-        ConsensusEntry("b", 2.0, 1, 2),
-        ConsensusEntry("c", None, 0, 3),
-    ]
-    customers = [
-        ConsensusEntry("b", 1.2, 8, 1),
-        ConsensusEntry("c", 2.1, 1, 2),
-        ConsensusEntry("a", 2.6, 1, 3),
-    ]
-    summaries = {
-        "a": RankSummary("a", 10, 2.6, 1.0, 2.0, 3.2, 0.6),
-        "b": RankSummary("b", 10, 1.2, 1.0, 0.6, 2.0, 0.6),
-        "c": RankSummary("c", 10, 2.1, 1.0, 1.5, 2.7, 0.6),
-    }
-    gaps = rank_gaps(team, customers, summaries)
-    assert [gap.slug for gap in gaps] == ["b", "c", "a"]
-    b, c, a = gaps
-    assert (b.team_rank, b.customer_rank, b.rank_gap) == (2, 1, 1)
-    assert b.outside_ci is False  # 2.0 sits exactly on the upper bound
-    assert c.outside_ci is None  # no team mean
-    assert (a.rank_gap, a.team_mean_rank, a.outside_ci) == (-2, 1.5, True)
-
-
-def test_rank_gaps_without_ci_are_unknown() -> None:
-    team = [ConsensusEntry("a", 1.0, 1, 1)]
-    customers = [ConsensusEntry("a", 1.0, 1, 1)]
-    no_ci = {"a": RankSummary("a", 1, 1.0, None, None, None, None)}
-    assert rank_gaps(team, customers, no_ci)[0].outside_ci is None
-    assert rank_gaps(team, customers, {})[0].outside_ci is None
 
 
 def test_importance_from_mean_rank_flips_the_scale() -> None:
@@ -558,47 +571,10 @@ def test_ipa_without_points_has_no_cuts() -> None:
     assert importance_performance({}, {}).points == []
 
 
-def test_focus_pillars_are_the_customers_top_ranked() -> None:
-    entries = [
-        ConsensusEntry("b", 1.5, 2, 1),
-        ConsensusEntry("a", 2.0, 1, 2),
-        ConsensusEntry("c", 2.5, 0, 3),
-        ConsensusEntry("d", None, 0, 4),
-    ]
-    assert focus_pillars(entries, k=2) == ["b", "a"]
-    assert focus_pillars(entries) == ["b", "a", "c"]
-
-
 def test_perception_gap_is_team_minus_customers() -> None:
     assert perception_gap(4.0, 3.5) == 0.5
     assert perception_gap(None, 3.5) is None
     assert perception_gap(4.0, None) is None
-
-
-def test_generation_differences_rank_largest_spread_first() -> None:
-    by_generation = {
-        "boomers": [
-            ConsensusEntry("a", 1.0, 2, 1),
-            ConsensusEntry("b", 2.0, 1, 2),
-            ConsensusEntry("c", 3.0, 0, 3),
-            ConsensusEntry("d", 4.0, 0, 4),
-        ],
-        "gen_z": [
-            ConsensusEntry("c", 1.0, 2, 1),
-            ConsensusEntry("b", 2.5, 0, 2),
-            ConsensusEntry("a", 3.0, 1, 3),
-            ConsensusEntry("d", None, 0, 4),
-        ],
-        "millennials": [ConsensusEntry("a", 2.0, 1, 1)],
-    }
-    # a: 3-1 = 2, c: 3-1 = 2 (tie, a seen first), b: 0.5, d: only one generation.
-    assert generation_differences(by_generation) == [("a", 2.0), ("c", 2.0), ("b", 0.5)]
-    assert generation_differences(by_generation, k=1) == [("a", 2.0)]
-
-
-def test_generation_differences_need_two_generations() -> None:
-    assert generation_differences({"boomers": [ConsensusEntry("a", 1.0, 1, 1)]}) == []
-    assert generation_differences({}) == []
 
 
 # --------------------------------------------------------------------------- properties
@@ -775,7 +751,7 @@ def test_nps_stays_within_minus_and_plus_hundred(tally: dict[int, int]) -> None:
 @relaxed
 @given(st.dictionaries(st.integers(1, 10), st.integers(0, 30), min_size=1))
 def test_ci_contains_mean(counts: dict[int, int]) -> None:
-    summary = rank_summaries({"a": counts})["a"]
+    summary = rank_summaries({"a": counts}, scale_max=10, min_n=2)["a"]
     n = sum(counts.values())
     assert summary.n == n
     assert (summary.margin is not None) == (n >= 2)
@@ -784,7 +760,7 @@ def test_ci_contains_mean(counts: dict[int, int]) -> None:
         assert summary.ci95_low is not None
         assert summary.ci95_high is not None
         assert summary.margin >= 0.0
-        assert summary.ci95_low <= summary.mean <= summary.ci95_high
+        assert 1.0 <= summary.ci95_low <= summary.mean <= summary.ci95_high <= 10.0
 
 
 @pytest.mark.parametrize(
@@ -793,9 +769,9 @@ def test_ci_contains_mean(counts: dict[int, int]) -> None:
         (None, "unknown"),
         (-0.9, "opposite"),
         (-0.2, "opposite"),
-        (-0.19, "none"),
-        (-0.05, "none"),
-        (0.19, "none"),
+        (-0.19, "very_weak"),
+        (-0.05, "very_weak"),
+        (0.19, "very_weak"),
         (0.2, "weak"),
         (0.39, "weak"),
         (0.4, "moderate"),
@@ -806,7 +782,7 @@ def test_ci_contains_mean(counts: dict[int, int]) -> None:
         (0.95, "very_strong"),
     ],
 )
-def test_correlation_reading_treats_small_negatives_as_no_relation(value, label):
+def test_correlation_reading_follows_evans_bands(value, label):
     assert correlation_reading(value) == label
 
 
@@ -825,7 +801,337 @@ def test_spearman_matches_scipy_on_tied_and_untied_data(pair):
     ours = spearman(x, y)
     theirs = stats.spearmanr(x, y)
     assert ours.coefficient == pytest.approx(float(theirs.statistic), abs=1e-12)
-    if len(x) >= 3:
-        assert ours.p_value == pytest.approx(float(theirs.pvalue), abs=1e-9)
-    else:
-        assert ours.p_value is None
+    assert (ours.p_value is None) == (len(x) < 3)
+
+
+# --------------------------------------------------------------------------- inference (issue 10)
+
+
+@functools.cache
+def _all_rhos(n: int) -> list[float]:
+    """Rho of 1..n against each of its n! orderings, from sum(d²), by brute force."""
+    base = range(1, n + 1)
+    return [
+        1 - 6 * sum((a - b) ** 2 for a, b in zip(base, order, strict=True)) / (n**3 - n)
+        for order in itertools.permutations(base)
+    ]
+
+
+def _enumerated_spearman_p(n: int, rho: float, alternative: str = "two-sided") -> float:
+    """P of rho over all n! orderings of 1..n against 1..n, by brute force."""
+    values = _all_rhos(n)
+    if alternative == "greater":
+        return sum(value >= rho - 1e-9 for value in values) / len(values)
+    return sum(abs(value) >= abs(rho) - 1e-9 for value in values) / len(values)
+
+
+@pytest.mark.parametrize("n", [3, 4, 5, 6, 7, 8])
+def test_exact_spearman_p_equals_full_enumeration(n: int) -> None:
+    rng = random.Random(n)
+    base = list(range(1, n + 1))
+    for _ in range(6):
+        order = base[:]
+        rng.shuffle(order)
+        rho = spearman_rho(base, order)
+        assert spearman(base, order).p_value == pytest.approx(_enumerated_spearman_p(n, rho))
+        assert spearman_exact_p(rho, n, alternative="greater") == pytest.approx(
+            _enumerated_spearman_p(n, rho, "greater")
+        )
+
+
+@pytest.mark.parametrize("n", range(1, 13))
+def test_exact_null_distribution_counts_every_ordering(n: int) -> None:
+    distribution = spearman_null_distribution(n)
+    assert sum(count for _, count in distribution) == math.factorial(n)
+    # Symmetric around (n³ - n)/6: rho and -rho are equally likely.
+    counts = dict(distribution)
+    top = (n**3 - n) // 3
+    assert all(counts.get(top - d2) == count for d2, count in distribution)
+
+
+def test_perfect_correlation_of_three_pillars_is_not_significant() -> None:
+    # Regression: the t approximation printed p = 0 ("p < 0.001"); exactly, 2 of 6 orderings.
+    assert spearman([1, 2, 3], [1, 2, 3]) == Correlation(1.0, pytest.approx(1 / 3))
+
+
+def test_spearman_p_near_005_is_exact_where_the_t_approximation_flips() -> None:
+    # Regression: rho = 0.636 at n = 10 has t-approximation p 0.048 but exact p 0.054.
+    x = list(range(1, 11))
+    y = [1, 4, 2, 5, 8, 7, 9, 6, 3, 10]
+    rho = spearman_rho(x, y)
+    assert rho == pytest.approx(1 - 6 * 60 / 990)
+    assert stats.spearmanr(x, y).pvalue < 0.05
+    assert spearman(x, y).p_value == pytest.approx(0.0544, abs=5e-4)
+
+
+def test_spearman_with_ties_uses_every_reordering_up_to_eight() -> None:
+    x, y = [1, 2, 2, 3, 4, 5, 6], [2, 1, 3, 3, 5, 7, 6]
+    assert spearman(x, y).p_value == pytest.approx(_enumerated_p(x, y))
+
+
+def test_spearman_with_ties_beyond_eight_is_a_stable_permutation_p() -> None:
+    x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    y = [5, 1, 9, 4, 4, 7, 6, 3, 8, 11, 10]
+    first, again = spearman(x, y), spearman(x, y)
+    assert first == again  # the same data always give the same p
+    rng = np.random.default_rng(12345)
+    orders = rng.permuted(np.tile(stats.rankdata(y), (200_000, 1)), axis=1)
+    values = _rhos_of_reorderings(x, orders)
+    reference = float(np.mean(np.abs(values) >= abs(first.coefficient) - 1e-9))
+    assert 0.03 < reference < 0.2
+    # Monte Carlo error of our 1,999 permutations at p ~ 0.07 is about 0.006.
+    assert first.p_value == pytest.approx(reference, abs=0.015)
+
+
+def test_spearman_ci_uses_fisher_z_with_bonett_wright_variance() -> None:
+    low, high = spearman_ci95(0.51, 10)
+    half = stats.norm.ppf(0.975) * math.sqrt((1 + 0.51**2 / 2) / 7)
+    assert (low, high) == (
+        pytest.approx(math.tanh(math.atanh(0.51) - half)),
+        pytest.approx(math.tanh(math.atanh(0.51) + half)),
+    )
+    # The issue's example: rho 0.51 at n = 10 is about -0.22 to 0.87, so it includes 0.
+    assert low == pytest.approx(-0.22, abs=0.02)
+    assert high == pytest.approx(0.87, abs=0.01)
+    assert spearman_ci95(0.5, 3) is None
+    assert spearman_ci95(1.0, 10) is None
+    assert spearman_ci95(None, 10) is None
+
+
+def test_mean_pairwise_rho_is_the_average_of_the_pairwise_rhos() -> None:
+    rng = random.Random(4)
+    for raters in (2, 3, 5, 8):
+        rows = [rng.sample(range(1, 11), 10) for _ in range(raters)]
+        w = kendall_w(rows).w
+        pairs = [
+            spearman_rho(rows[i], rows[j]) for i in range(raters) for j in range(i + 1, raters)
+        ]
+        assert mean_pairwise_rho(w, raters) == pytest.approx(statistics.fmean(pairs))
+
+
+def test_two_unrelated_colleagues_are_not_called_strong() -> None:
+    # Regression: rho 0.08 between two colleagues read "W 0.54, strong agreement".
+    first = list(range(1, 11))
+    second = [8, 6, 2, 1, 3, 10, 9, 7, 5, 4]
+    agreement = concordance_test([first, second])
+    assert agreement.concordance.w == pytest.approx((1 + spearman_rho(first, second)) / 2)
+    assert agreement.mean_rho == pytest.approx(spearman_rho(first, second))
+    assert agreement.method == "exact"
+    assert agreement.p_value > 0.05
+    assert agreement.reading == "not_significant"
+
+
+def test_concordance_test_of_two_raters_is_the_exact_upper_tail_of_rho() -> None:
+    first, second = [1, 2, 3, 4, 5, 6, 7], [2, 1, 3, 5, 4, 7, 6]
+    agreement = concordance_test([first, second])
+    assert agreement.p_value == pytest.approx(
+        _enumerated_spearman_p(7, spearman_rho(first, second), "greater")
+    )
+
+
+def test_concordance_permutation_p_matches_full_enumeration_for_three_raters() -> None:
+    rows = [[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4]]
+    observed = kendall_w(rows).w
+    orders = list(itertools.permutations(range(1, 5)))
+    # The first rater's order can stay fixed: W depends only on the others relative to it.
+    values = [kendall_w([rows[0], list(b), list(c)]).w for b in orders for c in orders]
+    exact = sum(value >= observed - 1e-9 for value in values) / len(values)
+    agreement = concordance_test(rows)
+    assert agreement.method == "permutation"
+    assert agreement.p_value == pytest.approx(exact, abs=0.02)
+    assert concordance_test(rows) == agreement  # deterministic
+
+
+def test_iman_davenport_p_is_the_f_tail() -> None:
+    w, m, n = 0.4, 5, 10
+    f = (m - 1) * w / (1 - w)
+    assert iman_davenport_p(w, m, n) == pytest.approx(stats.f.sf(f, n - 1, (m - 1) * (n - 1)))
+    assert iman_davenport_p(1.0, m, n) == 0.0
+    assert iman_davenport_p(None, m, n) is None
+
+
+def test_missing_answers_are_left_out_not_counted_as_rank_zero() -> None:
+    # Regression: a scorecard missing a pillar counted it as that colleague's rank 0 (first).
+    full = {"a": 1, "b": 2, "c": 3, "d": 4}
+    rankings = [full, {"a": 2, "b": 1, "c": 3}, full, {"a": 1, "b": 3, "c": 2, "d": 4}]
+    slugs, rows = complete_rankings(rankings, ["a", "b", "c", "d"])
+    assert slugs == ["a", "b", "c"]
+    assert rows == [[1, 2, 3], [2, 1, 3], [1, 2, 3], [1, 3, 2]]
+    assert kendall_w(rows).w == pytest.approx(0.5625)
+    zero_filled = kendall_w([[1, 2, 3, 4], [2, 1, 3, 0], [1, 2, 3, 4], [1, 3, 2, 4]]).w
+    assert zero_filled == pytest.approx(0.375)
+
+
+def test_significant_reading_gives_no_strength_word_to_chance() -> None:
+    assert significant_reading(0.7, 0.2) == "not_significant"
+    assert significant_reading(0.7, 0.01) == "strong"
+    assert significant_reading(0.1, 0.01) == "very_weak"
+    assert significant_reading(None, None) == "unknown"
+
+
+def test_welch_difference_matches_scipy() -> None:
+    team = [1.0, 3.0, 2.0, 6.0]
+    customers = [4, 5, 3, 6, 7, 5, 4, 8, 6, 5, 7, 9]
+    result = welch_difference(
+        (len(team), statistics.fmean(team), statistics.variance(team)),
+        (len(customers), statistics.fmean(customers), statistics.variance(customers)),
+    )
+    theirs = stats.ttest_ind(team, customers, equal_var=False)
+    interval = theirs.confidence_interval(0.95)
+    assert result.p_value == pytest.approx(theirs.pvalue)
+    assert result.df == pytest.approx(theirs.df)
+    assert (result.ci95_low, result.ci95_high) == (
+        pytest.approx(interval.low),
+        pytest.approx(interval.high),
+    )
+
+
+def test_holm_adjustment_by_hand() -> None:
+    # Sorted 0.005, 0.01, 0.03, 0.04 -> x4, x3, x2, x1 = 0.02, 0.03, 0.06, 0.04 -> monotone 0.06.
+    assert holm([0.01, 0.04, 0.03, None, 0.005]) == [
+        pytest.approx(0.03),
+        pytest.approx(0.06),
+        pytest.approx(0.06),
+        None,
+        pytest.approx(0.02),
+    ]
+    assert holm([0.5, 0.9]) == [pytest.approx(1.0), pytest.approx(1.0)]
+
+
+def test_rank_differences_flag_only_significant_differences_of_a_place_or_more() -> None:
+    customers = {"a": {1: 60, 2: 40}, "b": {5: 50, 6: 50}, "c": {3: 50, 4: 50}}
+    team = {"a": [8, 9, 8, 9], "b": [5, 6, 5, 6], "c": [3.2, 4.2, 3.2, 4.2]}
+    result = rank_differences(team, customers, min_difference=1.0)
+    assert result["a"].differs and result["a"].difference == pytest.approx(8.5 - 1.4)
+    assert not result["b"].differs  # same distribution
+    assert result["c"].p_adjusted is not None
+    assert not result["c"].differs  # 0.2 places is never flagged, significant or not
+    for item in result.values():
+        assert item.ci95_low <= item.difference <= item.ci95_high
+        assert item.p_adjusted >= item.p_value
+
+
+def test_rank_differences_need_two_colleagues_for_an_interval() -> None:
+    result = rank_differences({"a": [9]}, {"a": {1: 30, 2: 30}}, min_difference=1.0)
+    assert result["a"].difference == pytest.approx(7.5)
+    assert (result["a"].ci95_low, result["a"].p_adjusted, result["a"].differs) == (
+        None,
+        None,
+        False,
+    )
+
+
+def _expand(tally: dict[int, int]) -> list[int]:
+    return [value for value, count in tally.items() for _ in range(count)]
+
+
+def test_kruskal_wallis_from_tallies_matches_scipy_with_ties() -> None:
+    groups = [{1: 5, 2: 3, 4: 2}, {1: 1, 3: 4, 4: 6, 9: 1}, {2: 7, 3: 2, 10: 3}]
+    ours = kruskal_wallis_from_tallies(groups)
+    theirs = stats.kruskal(*[_expand(group) for group in groups])
+    assert ours.h == pytest.approx(theirs.statistic)
+    assert ours.p_value == pytest.approx(theirs.pvalue)
+    assert ours.df == 2
+    assert ours.epsilon_squared == pytest.approx(theirs.statistic / (ours.n - 1))
+
+
+def test_kruskal_wallis_without_variation_or_groups_is_unknown() -> None:
+    assert kruskal_wallis_from_tallies([{3: 4}, {3: 5}]) is None
+    assert kruskal_wallis_from_tallies([{1: 4, 2: 1}]) is None
+
+
+def test_generation_tests_list_each_pillar_with_holm() -> None:
+    by_generation = {
+        "gen-z": {"a": {1: 40, 2: 10}, "b": {1: 10, 2: 40}},
+        "baby-boomers": {"a": {1: 10, 2: 40}, "b": {1: 40, 2: 10}},
+    }
+    tests = generation_tests(by_generation, ["a", "b"])
+    assert [t.slug for t in tests] == ["a", "b"]
+    raw = stats.kruskal([1] * 40 + [2] * 10, [1] * 10 + [2] * 40).pvalue
+    assert tests[0].p_value == pytest.approx(raw)
+    assert tests[0].p_adjusted == pytest.approx(min(1.0, 2 * raw))
+    assert all(t.differs for t in tests)
+    assert generation_tests({"gen-z": by_generation["gen-z"]}, ["a"]) == []
+
+
+def test_nps_margin_is_the_wald_margin_of_the_promoter_minus_detractor_score() -> None:
+    tally = {10: 60, 9: 20, 8: 50, 7: 40, 5: 70, 0: 60}
+    codes = [1 if s >= 9 else -1 if s <= 6 else 0 for s in _expand(tally)]
+    expected = 100 * stats.norm.ppf(0.975) * statistics.pstdev(codes) / math.sqrt(len(codes))
+    assert nps_margin(tally) == pytest.approx(expected)
+    assert nps_margin({}) is None
+
+
+def test_csat_margin_counts_each_respondent_once() -> None:
+    assert csat_margin(39.0, 300) == pytest.approx(
+        100 * stats.norm.ppf(0.975) * math.sqrt(0.39 * 0.61 / 300)
+    )
+    assert csat_margin(None, 10) is None
+    assert csat_margin(50.0, 0) is None
+
+
+def test_closeness_leaves_the_colleague_out_of_the_consensus() -> None:
+    a = {"p1": 1, "p2": 2, "p3": 3, "p4": 4}
+    b = {"p1": 4, "p2": 3, "p3": 2, "p4": 1}
+    c = {"p1": 4, "p2": 3, "p3": 1, "p4": 2}
+    results = leave_one_out_closeness([a, b, c])
+    others_of_a = {slug: (b[slug] + c[slug]) / 2 for slug in a}
+    assert results[0] == closeness_to([a], others_of_a)[0]
+    # With two colleagues, each is compared with the other: their pairwise rho.
+    pair = leave_one_out_closeness([a, b])
+    assert pair[0].coefficient == pytest.approx(-1.0)
+    assert pair[1].coefficient == pytest.approx(-1.0)
+
+
+def test_no_scorecards_give_no_team_rank_and_no_gap() -> None:
+    # Regression: without scorecards team_rank was the pillar's list position and the gap 0.
+    team = [ConsensusEntry("a", None, 0, 1), ConsensusEntry("b", None, 0, 2)]
+    customers = [ConsensusEntry("b", 1.2, 8, 1), ConsensusEntry("a", 1.8, 2, 2)]
+    gaps = rank_gaps(team, customers)
+    assert [(g.slug, g.team_rank, g.rank_gap) for g in gaps] == [
+        ("b", None, None),
+        ("a", None, None),
+    ]
+    ranked = [ConsensusEntry("a", 1.0, 1, 1), ConsensusEntry("b", 2.0, 0, 2)]
+    assert [(g.team_rank, g.rank_gap) for g in rank_gaps(ranked, customers)] == [(2, 1), (1, -1)]
+
+
+group_tallies = st.lists(
+    st.dictionaries(st.integers(1, 10), st.integers(1, 15), min_size=1, max_size=6),
+    min_size=2,
+    max_size=5,
+)
+
+
+@relaxed
+@given(group_tallies)
+def test_kruskal_wallis_from_tallies_equals_scipy_on_the_expanded_answers(groups) -> None:
+    values = [_expand(group) for group in groups]
+    ours = kruskal_wallis_from_tallies(groups)
+    if len({value for group in values for value in group}) < 2:
+        assert ours is None
+        return
+    theirs = stats.kruskal(*values)
+    assert ours.h == pytest.approx(theirs.statistic, rel=1e-9, abs=1e-9)
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-12)
+
+
+@relaxed
+@given(st.lists(st.one_of(st.none(), st.floats(0, 1)), max_size=12))
+def test_holm_adjusted_p_values_are_at_least_the_raw_ones_and_keep_their_order(p_values) -> None:
+    adjusted = holm(p_values)
+    pairs = [(p, a) for p, a in zip(p_values, adjusted, strict=True) if p is not None]
+    assert all(a is None for p, a in zip(p_values, adjusted, strict=True) if p is None)
+    for p, a in pairs:
+        assert p <= a + 1e-12 <= 1 + 1e-12
+    for (p1, a1), (p2, a2) in itertools.product(pairs, repeat=2):
+        if p1 < p2:
+            assert a1 <= a2
+
+
+@relaxed
+@given(permutation_matrices(min_raters=2, min_items=2))
+def test_mean_pairwise_rho_identity_holds_for_any_complete_rankings(rows) -> None:
+    m = len(rows)
+    pairs = [spearman_rho(rows[i], rows[j]) for i in range(m) for j in range(i + 1, m)]
+    assert mean_pairwise_rho(kendall_w(rows).w, m) == pytest.approx(statistics.fmean(pairs))

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessments import analysis
-from assessments.models import Membership, Role
-from assessments.reporting import AGREEMENT_READINGS
+from assessments.models import Membership, PillarScore, Role
+from assessments.readings import AGREEMENT_LABELS
 
 from .conftest import make_scorecard, make_user
 
@@ -49,8 +49,12 @@ def test_comparison_page_shows_w_reading_consensus_and_heatmap(
     assert response.status_code == 200
     html = response.content.decode()
     expected = _expected_w(pillars)
-    assert f"{expected.w:.2f}" in html
-    assert str(AGREEMENT_READINGS[analysis.agreement_reading(expected.w)]) in html
+    assert f"Kendall's W = {expected.w:.2f}" in html.replace("&#x27;", "'")
+    forward, nearly, backward = _orders(pillars)
+    rows = [[order.index(p) + 1 for p in pillars] for order in (forward, nearly, backward)]
+    agreement = analysis.concordance_test(rows)
+    reading = html.split('data-testid="agreement-reading"')[1].split("</span>")[0]
+    assert str(AGREEMENT_LABELS[agreement.reading]) in reading
     assert "Who agrees with whom" in html
     assert html.count('class="heat-cell') == 9
     assert "Where we disagree most" in html
@@ -86,7 +90,7 @@ def test_comparison_works_with_two_colleagues(client, assessment, team, lead, pi
     html = response.content.decode()
     assert response.status_code == 200
     assert "−1.00" in html  # perfect opposition between the two
-    assert "0.00" in html  # W of two reversed rankings
+    assert "W = 0.00" in html  # W of two reversed rankings
 
 
 def test_report_json_schema_and_values_match_the_analysis(
@@ -173,3 +177,77 @@ def test_comparison_query_count_is_independent_of_team_size(
         make_scorecard(assessment, _member(team))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# ----------------------------------------------------------------------------- issue 10
+
+
+def _agreement_text(html: str) -> str:
+    return html.split('id="agree-heading"')[1].split("</section>")[0]
+
+
+def test_page_text_for_no_one_and_two_colleagues(client, assessment, team, lead, pillars):
+    client.force_login(lead)
+    url = reverse("assessments:comparison", args=[assessment.pk])
+    assert "No scorecards yet" in client.get(url).content.decode()
+    make_scorecard(assessment, lead)
+    one = client.get(url).content.decode()
+    assert "Only one scorecard so far" in one
+    assert 'data-testid="closeness"' not in one
+    # A second colleague whose ranking is unrelated to the first (rho 0.08).
+    order = [pillars[i - 1] for i in (8, 6, 2, 1, 3, 10, 9, 7, 5, 4)]
+    make_scorecard(assessment, _member(team), order=order)
+    two = client.get(url).content.decode()
+    agreement = _agreement_text(two)
+    # Regression: this pair read "0.54 — strong agreement". Now: rho and no strength word.
+    assert "no clear agreement" in agreement
+    assert "strong" not in agreement
+    assert "could still be chance" in agreement
+    assert "exact test" in agreement  # two colleagues: the exact upper tail of rho
+    assert "With two colleagues, the rest of the team is the other colleague" in two
+    closeness = two.split('data-testid="closeness"')[1].split("</table>")[0]
+    assert closeness.count("no clear relation") == 2
+
+
+def test_agreement_of_a_like_minded_team_gets_its_evans_band(
+    client, assessment, team, lead, pillars
+):
+    make_scorecard(assessment, lead)
+    for _ in range(3):
+        make_scorecard(assessment, _member(team))
+    client.force_login(lead)
+    html = client.get(reverse("assessments:comparison", args=[assessment.pk])).content.decode()
+    agreement = _agreement_text(html)
+    assert "very strong agreement" in agreement
+    assert "unlikely by chance" in agreement
+    assert "permutation test of W" in agreement
+    assert 'data-testid="mean-rho">+1.00' in html
+
+
+def test_a_missing_answer_is_left_out_of_agreement_not_counted_as_rank_zero(
+    client, assessment, team, lead, pillars, three_cards
+):
+    # Regression: a scorecard missing a pillar counted it as rank 0, inflating W.
+    PillarScore.objects.filter(scorecard__user=three_cards[1], pillar=pillars[-1]).delete()
+    client.force_login(lead)
+    doc = client.get(reverse("assessments:report_json", args=[assessment.pk])).json()
+    forward, nearly, backward = _orders(pillars)
+    rows = [[order.index(p) + 1 for p in pillars[:-1]] for order in (forward, nearly, backward)]
+    assert doc["colleagues"]["ranked_pillars"] == [p.slug for p in pillars[:-1]]
+    assert doc["colleagues"]["kendall_w"] == pytest.approx(analysis.kendall_w(rows).w)
+    html = client.get(reverse("assessments:comparison", args=[assessment.pk])).content.decode()
+    assert "Computed over the 9 pillars every colleague ranked" in html
+
+
+def test_report_json_colleague_agreement_fields(client, assessment, lead, pillars, three_cards):
+    client.force_login(lead)
+    doc = client.get(reverse("assessments:report_json", args=[assessment.pk])).json()
+    colleagues = doc["colleagues"]
+    w = colleagues["kendall_w"]
+    assert colleagues["mean_pairwise_rho"] == pytest.approx((3 * w - 1) / 2)
+    assert 0 < colleagues["agreement_p_value"] <= 1
+    assert colleagues["agreement_test"] == "permutation"
+    labels = {"not_significant", "very_weak", "weak", "moderate", "strong", "very_strong"}
+    assert colleagues["agreement"] in labels
+    for entry in colleagues["closeness"]:
+        assert set(entry) == {"colleague", "rho", "p_value"}

@@ -376,3 +376,23 @@ def test_join_page_and_account_pages_use_few_queries(client, team, django_assert
     for name in ["login", "assessments:signup", "password_reset"]:
         with django_assert_max_num_queries(2):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_team_page_compares_agreement_as_mean_rho_whatever_the_team_size(client, lead, pillars):
+    # W of two colleagues is (1 + rho)/2, of three (2 rhō + 1)/3: not comparable across rounds;
+    # the mean pairwise rho is.
+    team = make_team(lead=lead, members=2)
+    users = [m.user for m in team.memberships.select_related("user").order_by("pk")]
+    reversed_order = list(reversed(pillars))
+    two = make_assessment(team, title="Two colleagues")
+    make_scorecard(two, users[0])
+    make_scorecard(two, users[1], order=reversed_order)
+    three = make_assessment(team, title="Three colleagues")
+    for user in users:
+        make_scorecard(three, user)
+    client.force_login(lead)
+    html = client.get(reverse("assessments:team", args=[team.pk])).content.decode()
+    assert "Agreement (rho)" in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "−1.00" in rows.split("Two colleagues")[1].split("</tr>")[0]
+    assert "+1.00" in rows.split("Three colleagues")[1].split("</tr>")[0]

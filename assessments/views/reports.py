@@ -7,10 +7,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import analysis, charts, exports
+from .. import charts, exports
 from ..exports import EXPORT_NAMES, EXPORT_TABLES
-from ..gap_report import QUADRANT_LABELS, gap_report, report_document
-from ..reporting import AGREEMENT_READINGS
+from ..gap_report import QUADRANT_LABELS, gap_report
+from ..readings import AGREEMENT_LABELS, MIN_FOR_CONCLUSION, MIN_FOR_INTERVAL
+from ..report_json import report_document
 from .access import assessment_for
 
 
@@ -26,9 +27,10 @@ def _charts(report) -> dict:
                     row.pillar.name,
                     row.gap.team_rank,
                     row.gap.customer_rank,
-                    highlight=abs(row.gap.rank_gap) >= 3,
+                    highlight=row.differs,
                 )
                 for row in report.rows
+                if row.gap.team_rank is not None
             ]
         )
     if report.ipa.points:
@@ -86,13 +88,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "report": result,
             "charts": _charts(result),
-            "reading": AGREEMENT_READINGS[result.reading_key],
-            "team_reading": AGREEMENT_READINGS[result.team.reading_key],
+            "reading": AGREEMENT_LABELS[result.reading_key],
             "number": {p.slug: i for i, p in enumerate(result.data.pillars, start=1)},
             "n": len(result.data.pillars),
-            "customer_reading": AGREEMENT_READINGS[
-                analysis.agreement_reading(result.customer_w.w)
-            ].capitalize(),
+            "customer_reading": str(
+                AGREEMENT_LABELS[result.customer_agreement.reading]
+            ).capitalize(),
+            "min_for_conclusion": MIN_FOR_CONCLUSION,
+            "min_for_interval": MIN_FOR_INTERVAL,
             "export_tables": EXPORT_TABLES,
         },
     )

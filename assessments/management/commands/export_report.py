@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.gap_report import report_document
 from assessments.models import Assessment
+from assessments.report_json import report_document
 
 
 class Command(BaseCommand):
