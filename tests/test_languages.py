@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from assessments import imports, languages, services
 from assessments.locale_format import decimal, p_value
+from assessments.management.commands.makemessages import IGNORED
 from assessments.models import (
     CustomerAnswer,
     CustomerResponse,
@@ -82,8 +83,9 @@ def extracted(tmp_path_factory):
     sources, out = work / "src", work / "locale"
     sources.mkdir()
     out.mkdir()
-    for name in ("assessments", "cxpillars", "templates", "static"):
-        (sources / name).symlink_to(ROOT / name, target_is_directory=True)
+    for entry in ROOT.iterdir():
+        if entry.name not in {"locale", *IGNORED} and not entry.name.startswith("."):
+            (sources / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     script = textwrap.dedent(
         f"""
         import django
