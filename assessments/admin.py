@@ -27,6 +27,16 @@ class PillarChangelistForm(forms.ModelForm):
     # formset's clean); the first save parks them all so that swaps never collide.
     pillar_moves: dict[int, int] | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list's editable cells have no <label>: name each one after its pillar so a screen
+        # reader says "Position of Friction…" rather than "spin button".
+        name = {"pillar": self.instance.name}
+        if "position" in self.fields:
+            self.fields["position"].widget.attrs["aria-label"] = _("Position of %(pillar)s") % name
+        if "is_active" in self.fields:
+            self.fields["is_active"].widget.attrs["aria-label"] = _("Active: %(pillar)s") % name
+
     def validate_unique(self):
         """Skip the per-row check: the list edits only position and active, and positions are
         checked across the whole list by the formset, so that two pillars can swap places."""
@@ -186,8 +196,8 @@ class AssessmentPillarInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["title", "team", "is_open", "scorecard_count", "created_at"]
-    list_filter = ["is_open", "created_at"]
+    list_display = ["title", "team", "framework", "is_open", "scorecard_count", "created_at"]
+    list_filter = ["framework", "is_open", "created_at"]
     list_select_related = ["team"]
     search_fields = ["title", "team__name"]
     readonly_fields = ["created_at", "closed_at"]
@@ -277,6 +287,7 @@ class CustomerResponseAdmin(admin.ModelAdmin):
         "source",
         "generation",
         "nps",
+        "ces",
         "external_id",
     ]
     exclude = ["form_nonce"]
@@ -288,3 +299,7 @@ class CustomerResponseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting would leave the survey's running tallies wrong.
         return False
+
+
+# The CX diagnostic and the team dashboard (split by feature, STYLE.md).
+from .admin_diagnostic import *  # noqa: E402, F403

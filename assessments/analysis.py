@@ -1021,3 +1021,86 @@ def generation_tests(
         for (slug, result), p_adjusted in zip(tested, adjusted, strict=True)
         if p_adjusted is not None
     ]
+
+
+# --------------------------------------------------------------------------- CX diagnostic
+
+# Points per answer of the diagnostic: Yes 1, Partly ½, No 0.
+REPLY_POINTS = {"yes": 1.0, "partly": 0.5, "no": 0.0}
+
+
+@dataclass(frozen=True)
+class ReplyCounts:
+    """How many colleagues answered one diagnostic question Yes, Partly and No."""
+
+    yes: int = 0
+    partly: int = 0
+    no: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.partly + self.no
+
+
+def question_score(counts: ReplyCounts) -> float | None:
+    """Mean points of one question (Yes 1, Partly ½, No 0) over the colleagues who answered."""
+    if counts.total == 0:
+        return None
+    return (counts.yes + 0.5 * counts.partly) / counts.total
+
+
+def area_score(questions: Sequence[ReplyCounts]) -> float | None:
+    """An area's score: the sum of its questions' mean points (0 to the number of questions)."""
+    scores = [question_score(counts) for counts in questions]
+    if all(score is None for score in scores):
+        return None
+    return sum(score for score in scores if score is not None)
+
+
+def reply_disagreement(counts: ReplyCounts) -> float | None:
+    """Population variance of the points (0, ½, 1) × 4: 0 all agree, 1 an even Yes/No split."""
+    n = counts.total
+    if n == 0:
+        return None
+    mean = (counts.yes + 0.5 * counts.partly) / n
+    second_moment = (counts.yes + 0.25 * counts.partly) / n
+    return _clamp(4 * (second_moment - mean * mean), 0.0, 1.0)
+
+
+def most_disagreed(counts_by_question: Mapping[str, ReplyCounts], k: int = 5) -> list[str]:
+    """The k questions with the largest disagreement, ties in the mapping's order; none below 0."""
+    scored = [
+        (slug, value)
+        for slug, counts in counts_by_question.items()
+        if (value := reply_disagreement(counts)) is not None and value > _TOLERANCE
+    ]
+    # sorted() is stable: equal disagreement keeps the questions' own order.
+    return [slug for slug, _value in sorted(scored, key=lambda item: -item[1])][: max(k, 0)]
+
+
+# --------------------------------------------------------------------------- dashboard metrics
+# NPS and CSAT margins: ``nps_margin`` and ``csat_margin`` above (the gap report's).
+
+
+def share_margin(share: float | None, n: int) -> float | None:
+    """95% margin in points of a percentage share (CES), ±1.96·100·√(p(1−p)/N) (Wald interval)."""
+    if share is None or n <= 0:
+        return None
+    p = share / 100
+    return 100 * _z(0.95) * math.sqrt(max(p * (1 - p), 0.0) / n)
+
+
+def ces(tally: Mapping[int, int]) -> float | None:
+    """Customer effort score: % of 1–5 agreement answers to "it was easy" that are 4 or 5."""
+    _check_scale(tally, 1, 5)
+    share = share_at_least(tally, 4)
+    return None if share is None else 100 * share
+
+
+def meets_target(
+    value: float | None, target: float | None, *, lower_is_better: bool
+) -> bool | None:
+    """Whether a metric's value reaches its target (None when either is missing)."""
+    if value is None or target is None:
+        return None
+    return value <= target if lower_is_better else value >= target

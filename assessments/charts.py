@@ -345,3 +345,114 @@ def _fmt(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "—"
     return decimal(value, 2, signed=signed)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    when: float  # position on the time axis, e.g. a date's ordinal
+    value: float
+    margin: float | None
+    label: str
+    survey: bool  # survey values are drawn apart from monthly figures
+
+
+def metric_trend(
+    points: Sequence[TrendPoint],
+    *,
+    scale: tuple[float, float],
+    target: float | None,
+    title: str,
+    unit: str = "",
+    ident: str = "metric",
+) -> SafeString:
+    """One metric over time: monthly figures as a line, survey rounds as dots with 95% margins,
+    the target as a dashed line."""
+    width, height = 640, 220
+    left, right, top, bottom = 48, 16, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    lo, hi = scale
+    first = min((p.when for p in points), default=0)
+    last = max((p.when for p in points), default=1)
+    span = (last - first) or 1
+
+    def x(when: float) -> float:
+        if len({p.when for p in points}) <= 1:
+            return left + plot_w / 2
+        return left + (when - first) / span * plot_w
+
+    def y(value: float) -> float:
+        return top + (hi - _clip(value, lo, hi)) / ((hi - lo) or 1) * plot_h
+
+    body = [
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
+        f'stroke="{GRID}"/>'
+    ]
+    for tick in (lo, (lo + hi) / 2, hi):
+        body.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" '
+            f'stroke="{GRID}"/>'
+        )
+        body.append(_text(left - 6, y(tick) + 4, _short(tick), text_anchor="end", fill=MUTED))
+    if target is not None:
+        ty = y(target)
+        body.append(
+            f'<line x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}" '
+            f'stroke="{ORANGE}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        body.append(
+            _text(
+                left + plot_w - 4,
+                ty - 5,
+                _("target %(value)s") % {"value": f"{_short(target)}{unit}"},
+                text_anchor="end",
+                fill=ORANGE,
+            )
+        )
+    monthly = [p for p in points if not p.survey]
+    if len(monthly) > 1:
+        path = " ".join(f"{x(p.when):.1f},{y(p.value):.1f}" for p in monthly)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    for p in points:
+        px, py = x(p.when), y(p.value)
+        text = f"{p.label}: {decimal(p.value, 1)}{unit}" + (
+            f" ± {decimal(p.margin, 1)}" if p.margin is not None else ""
+        )
+        if p.survey and p.margin is not None:
+            body.append(
+                f'<line x1="{px:.1f}" y1="{y(p.value + p.margin):.1f}" x2="{px:.1f}" '
+                f'y2="{y(p.value - p.margin):.1f}" stroke="{GREEN}" stroke-width="2"/>'
+            )
+        shape = (
+            f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{GREEN}">'
+            if p.survey
+            else f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{BLUE}">'
+        )
+        closing = "</rect>" if p.survey else "</circle>"
+        body.append(f"{shape}<title>{escape(text)}</title>{closing}")
+    if points:
+        body.append(_text(left, height - 14, _truncate(points[0].label, 30), fill=MUTED))
+        if len(points) > 1:
+            body.append(
+                _text(
+                    left + plot_w,
+                    height - 14,
+                    _truncate(points[-1].label, 30),
+                    text_anchor="end",
+                    fill=MUTED,
+                )
+            )
+    target_word = _("target")  # gettext outside the f-string, where makemessages sees it
+    desc = "; ".join(
+        f"{p.label} {_fmt(p.value)}" + (f" ± {_fmt(p.margin)}" if p.margin is not None else "")
+        for p in points
+    ) + (f"; {target_word} {_short(target)}" if target is not None else "")
+    return _svg(width, height, title, desc or _("No values yet."), body, ident)
+
+
+def _short(value: float) -> str:
+    """An axis or target number in the page's language: no decimals when it is whole."""
+    return decimal(value, 0 if float(value).is_integer() else 1)
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    return min(high, max(low, value))

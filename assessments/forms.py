@@ -7,9 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    CES_DEFAULT_QUESTION,
+    CES_LABELS,
     SCORE_LABELS,
     Assessment,
     CustomerSurvey,
+    Framework,
     Generation,
     Pillar,
     Team,
@@ -75,9 +78,17 @@ class TeamForm(forms.ModelForm):
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = ["title"]
-        labels = {"title": gettext_lazy("Round title")}
+        fields = ["title", "framework"]
+        labels = {"title": gettext_lazy("Round title"), "framework": gettext_lazy("What to ask")}
         help_texts = {"title": gettext_lazy('For example "Q4 2026 review".')}
+        widgets = {"framework": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].required = False  # left out: the ten pillars, as before
+
+    def clean_framework(self) -> str:
+        return self.cleaned_data.get("framework") or Framework.PILLARS
 
 
 class InviteForm(forms.Form):
@@ -200,9 +211,14 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_expectation",
             "ask_generation",
             "ask_nps",
+            "ask_ces",
+            "ces_question",
             "language",
         ]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "ces_question": forms.TextInput(attrs={"placeholder": CES_DEFAULT_QUESTION}),
+        }
 
     def __init__(self, *args, offered_languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,6 +284,15 @@ class CustomerSurveyForm(forms.Form):
             self.fields["nps"] = forms.TypedChoiceField(
                 label=_("How likely are you to recommend us to a friend or colleague?"),
                 choices=[(i, str(i)) for i in range(11)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+        if survey.ask_ces:
+            self.fields["ces"] = forms.TypedChoiceField(
+                label=survey.effort_question,
+                choices=[(value, label) for value, label in CES_LABELS.items()],
                 coerce=int,
                 required=False,
                 empty_value=None,
@@ -344,6 +369,7 @@ class CustomerSurveyForm(forms.Form):
             expectation=ratings("expectation"),
             generation=data.get("generation") or "",
             nps=data.get("nps"),
+            ces=data.get("ces"),
             form_nonce=form_nonce,
         )
 

@@ -45,6 +45,7 @@ _BRACKETED = re.compile(r".*\[([^\[\]]+)\]", re.DOTALL)
 RESPONSE_ID = "response_id"
 GENERATION = "generation"
 NPS = "nps"
+CES = "ces"
 RANK = "rank"
 EXPERIENCE = "experience"
 EXPECTATION = "expectation"
@@ -53,6 +54,7 @@ _COLUMN_ALIASES = {
     RESPONSE_ID: ("responseid", "respondentid", "id"),
     GENERATION: ("generation", "agegroup", "generationname"),
     NPS: ("nps", "recommend", "likelihoodtorecommend", "netpromoterscore"),
+    CES: ("ces", "effort", "customereffort", "customereffortscore"),
 }
 
 _GENERATION_VARIANTS = {
@@ -92,6 +94,7 @@ class ParsedResponse:
     ranks: dict[int, int]
     experience: dict[int, int]
     expectation: dict[int, int]
+    ces: int | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +327,8 @@ class _Target(NamedTuple):
             return _("the response id")
         if self.kind == GENERATION:
             return _("the generation")
+        if self.kind == CES:
+            return _("the customer effort answer (CES)")
         return _("the likelihood to recommend (NPS)")
 
 
@@ -623,6 +628,16 @@ def parse_responses(rows: Sequence[Sequence[object]], pillars: Sequence[PillarLi
                     % {"value": _shown(value)}
                 )
 
+        ces = None
+        if CES in columns:
+            value = row_cell(columns[CES][1])
+            ces, ok = _parse_score(value, 1, 5)
+            if not ok:
+                problems.append(
+                    _("CES must be a whole number from 1 to 5, not “%(value)s”")
+                    % {"value": _shown(value)}
+                )
+
         ranks, rank_problems = _parse_ranks(row_cell, pillars, columns)
         experience, experience_problems = _parse_scores(row_cell, EXPERIENCE, pillars, columns)
         expectation, expectation_problems = _parse_scores(row_cell, EXPECTATION, pillars, columns)
@@ -640,6 +655,7 @@ def parse_responses(rows: Sequence[Sequence[object]], pillars: Sequence[PillarLi
                 ranks=ranks,
                 experience=experience,
                 expectation=expectation,
+                ces=ces,
             )
         )
     return result

@@ -184,6 +184,13 @@ class Membership(models.Model):
         return self.role == Role.LEAD
 
 
+class Framework(models.TextChoices):
+    """What a round asks the team: the ten pillars (scored and ranked) or the CX diagnostic."""
+
+    PILLARS = "cx-pillars", _("The ten pillars of CX (score and rank)")
+    DIAGNOSTIC = "cx-diagnostic", _("The 20-question CX diagnostic (Yes / Partly / No)")
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_user(self, user) -> "AssessmentQuerySet":
         """The one place that decides which rounds a user may see: those of their teams."""
@@ -210,6 +217,9 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    framework = models.CharField(
+        _("framework"), max_length=20, choices=Framework, default=Framework.PILLARS
+    )
     pillars = models.ManyToManyField(Pillar, through="AssessmentPillar", related_name="+")
 
     objects = AssessmentQuerySet.as_manager()
@@ -218,9 +228,19 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(framework__in=[f.value for f in Framework]),
+                name="assessment_framework_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.team})"
+
+    @property
+    def is_diagnostic(self) -> bool:
+        return self.framework == Framework.DIAGNOSTIC
 
     @property
     def viewer_is_lead(self) -> bool:
@@ -328,6 +348,16 @@ class ResponseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+CES_DEFAULT_QUESTION = _("The company made it easy for me to get what I needed.")
+CES_LABELS = {
+    1: _("Strongly disagree"),
+    2: _("Disagree"),
+    3: _("Neither agree nor disagree"),
+    4: _("Agree"),
+    5: _("Strongly agree"),
+}
+
+
 class CustomerSurvey(models.Model):
     """The public survey of one round: customers rank the round's pillars in their own words."""
 
@@ -351,6 +381,18 @@ class CustomerSurvey(models.Model):
     )
     ask_generation = models.BooleanField(_("ask for their generation"), default=True)
     ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
+    ask_ces = models.BooleanField(
+        _("ask how easy we made it for them (customer effort, 1–5)"), default=False
+    )
+    ces_question = models.CharField(
+        _("effort question"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Customers answer on a 1–5 scale from “strongly disagree” to “strongly agree”. "
+            "Leave empty for the standard wording."
+        ),
+    )
     language = models.CharField(
         _("survey language"),
         max_length=10,
@@ -372,6 +414,10 @@ class CustomerSurvey(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment}"
 
+    @property
+    def effort_question(self) -> str:
+        return self.ces_question or str(CES_DEFAULT_QUESTION)
+
 
 class CustomerResponse(models.Model):
     survey = models.ForeignKey(CustomerSurvey, on_delete=models.CASCADE, related_name="responses")
@@ -381,6 +427,7 @@ class CustomerResponse(models.Model):
     )
     generation = models.CharField(_("generation"), max_length=20, choices=Generation, blank=True)
     nps = models.PositiveSmallIntegerField(_("likelihood to recommend (0–10)"), null=True)
+    ces = models.PositiveSmallIntegerField(_("ease (customer effort, 1–5)"), null=True, blank=True)
     external_id = models.CharField(
         _("response id"), max_length=200, blank=True, help_text=_("Key of an imported response.")
     )
@@ -392,6 +439,7 @@ class CustomerResponse(models.Model):
         verbose_name_plural = _("customer responses")
         constraints = [
             models.CheckConstraint(condition=Q(nps__gte=0, nps__lte=10), name="response_nps_0_10"),
+            models.CheckConstraint(condition=Q(ces__gte=1, ces__lte=5), name="response_ces_1_5"),
             models.CheckConstraint(
                 condition=Q(source__in=[s.value for s in ResponseSource]),
                 name="response_source_valid",
@@ -453,6 +501,7 @@ class TallyMetric(models.TextChoices):
     EXPERIENCE = "experience", _("experience")
     EXPECTATION = "expectation", _("expectation")
     NPS = "nps", _("NPS")
+    CES = "ces", _("CES")
     RESPONSES = "responses", _("responses")
     SOURCE = "source", _("source")  # value: the source's code in SOURCE_CODES
 
@@ -496,3 +545,9 @@ class SurveyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"
+
+
+# Split by feature (STYLE.md): the CX diagnostic and the team's CX dashboard live in their own
+# modules; importing them here registers their models with the app.
+from .models_dashboard import *  # noqa: E402, F403
+from .models_diagnostic import *  # noqa: E402, F403

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +19,19 @@ from .models import (
     CustomerAnswer,
     CustomerResponse,
     CustomerSurvey,
+    DiagnosticAnswer,
+    DiagnosticQuestion,
+    DiagnosticResponse,
+    Framework,
     Membership,
+    MetricTarget,
+    MonthlyMetric,
+    NextAction,
     Pillar,
     PillarScore,
     ResponseSource,
     Role,
+    RoundQuestion,
     Scorecard,
     SurveyTally,
     TallyMetric,
@@ -86,8 +96,12 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
     return membership
 
 
-def create_assessment(*, team: Team, title: str, created_by) -> Assessment:
+def create_assessment(
+    *, team: Team, title: str, created_by, framework: str = Framework.PILLARS
+) -> Assessment:
     """A new round with the active pillars, in position order, frozen for its lifetime."""
+    if framework == Framework.DIAGNOSTIC:
+        return create_diagnostic_round(team=team, title=title, created_by=created_by)
     with transaction.atomic():
         pillars = list(Pillar.objects.active().order_by("position"))
         if len(pillars) < 2:
@@ -164,6 +178,7 @@ class NewResponse:
     generation: str = ""
     nps: int | None = None
     external_id: str = ""
+    ces: int | None = None  # customer effort, 1–5 agreement that we made it easy
     form_nonce: str = ""
 
 
@@ -199,6 +214,8 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
         counts[("", None, TallyMetric.SOURCE, SOURCE_CODES[source])] += 1
         if response.nps is not None:
             counts[(generation, None, TallyMetric.NPS, response.nps)] += 1
+        if response.ces is not None:
+            counts[(generation, None, TallyMetric.CES, response.ces)] += 1
         for pillar_id, rank in response.ranks.items():
             counts[(generation, pillar_id, TallyMetric.RANK, rank)] += 1
         for pillar_id, value in response.experience.items():
@@ -249,6 +266,8 @@ def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
             raise RuleBroken(_("Ratings go from 1 to 5, for pillars of the survey only."))
     if response.nps is not None and not 0 <= response.nps <= 10:
         raise RuleBroken(_("The recommendation score goes from 0 to 10."))
+    if response.ces is not None and not 1 <= response.ces <= 5:
+        raise RuleBroken(_("The effort answer goes from 1 to 5."))
 
 
 def record_responses(
@@ -273,6 +292,7 @@ def record_responses(
                     source=source,
                     generation=r.generation,
                     nps=r.nps,
+                    ces=r.ces,
                     external_id=r.external_id,
                     form_nonce=r.form_nonce,
                 )
@@ -363,13 +383,14 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
         SurveyTally.objects.filter(survey=survey).delete()
         responses: dict[int, dict] = {}
         sources: dict[int, str] = {}
-        for pk, generation, nps, source in CustomerResponse.objects.filter(
+        for pk, generation, nps, ces, source in CustomerResponse.objects.filter(
             survey=survey
-        ).values_list("pk", "generation", "nps", "source"):
+        ).values_list("pk", "generation", "nps", "ces", "source"):
             sources[pk] = source
             responses[pk] = {
                 "generation": generation,
                 "nps": nps,
+                "ces": ces,
                 "ranks": {},
                 "experience": {},
                 "expectation": {},
@@ -430,6 +451,7 @@ def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> 
                 generation=row.generation,
                 nps=row.nps,
                 external_id=row.external_id,
+                ces=row.ces,
             )
         )
     if fresh:
@@ -437,3 +459,127 @@ def import_responses(*, assessment: Assessment, result, skip_bad_rows: bool) -> 
     outcome.created = len(fresh)
     outcome.written = bool(fresh)
     return outcome
+
+
+# ----------------------------------------------------------------------------- CX diagnostic
+
+
+def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) -> Assessment:
+    """A diagnostic round with the active questions, in area order, frozen for its lifetime."""
+    with transaction.atomic():
+        questions = list(
+            DiagnosticQuestion.objects.filter(is_active=True).order_by("area__position", "position")
+        )
+        if not questions:
+            raise RuleBroken(_("The diagnostic has no active questions; add some in the admin."))
+        assessment = Assessment.objects.create(
+            team=team, title=title, created_by=created_by, framework=Framework.DIAGNOSTIC
+        )
+        RoundQuestion.objects.bulk_create(
+            RoundQuestion(assessment=assessment, question=question, position=index)
+            for index, question in enumerate(questions, start=1)
+        )
+    return assessment
+
+
+@dataclass(frozen=True)
+class DiagnosticReply:
+    question_id: int
+    reply: str  # Reply value
+    note: str = ""
+
+
+def submit_diagnostic(
+    *, assessment: Assessment, user: User, replies: Sequence[DiagnosticReply]
+) -> DiagnosticResponse:
+    """Create or replace the colleague's diagnostic answers; every question once, all or nothing."""
+    question_ids = set(assessment.question_links.values_list("question_id", flat=True))
+    given = [r.question_id for r in replies]
+    if len(given) != len(set(given)) or set(given) != question_ids:
+        raise RuleBroken(_("Every question of the round needs exactly one answer."))
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().only("is_open").get(pk=assessment.pk)
+        if not locked.is_open:
+            raise RuleBroken(_("This round is closed; answers can no longer be changed."))
+        if not Membership.objects.filter(team_id=assessment.team_id, user=user).exists():
+            raise RuleBroken(_("Only members of the team can answer the diagnostic."))
+        now = timezone.now()
+        response, created = DiagnosticResponse.objects.get_or_create(
+            assessment=assessment, user=user, defaults={"submitted_at": now, "updated_at": now}
+        )
+        if not created:
+            response.updated_at = now
+            response.save(update_fields=["updated_at"])
+            response.answers.all().delete()
+        DiagnosticAnswer.objects.bulk_create(
+            DiagnosticAnswer(
+                response=response, question_id=r.question_id, reply=r.reply, note=r.note.strip()
+            )
+            for r in replies
+        )
+    return response
+
+
+def assign_next_action(
+    *, assessment: Assessment, question_id: int, owner: User | None
+) -> NextAction | None:
+    """Give a question's next action an owner from the team (None clears it)."""
+    if not assessment.question_links.filter(question_id=question_id).exists():
+        raise RuleBroken(_("That question is not part of this round."))
+    if (
+        owner is not None
+        and not Membership.objects.filter(team_id=assessment.team_id, user=owner).exists()
+    ):
+        raise RuleBroken(_("The owner must be a member of the team."))
+    action, _created = NextAction.objects.update_or_create(
+        assessment=assessment,
+        question_id=question_id,
+        defaults={"owner": owner, "updated_at": timezone.now()},
+    )
+    return action
+
+
+# ----------------------------------------------------------------------------- CX dashboard
+
+
+def set_metric_target(*, team: Team, metric: str, target: float | None) -> MetricTarget | None:
+    """Set (or, with None, remove) the team's target for one metric."""
+    if target is None:
+        MetricTarget.objects.filter(team=team, metric=metric).delete()
+        return None
+    result, _created = MetricTarget.objects.update_or_create(
+        team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class MonthValue:
+    metric: str
+    month: dt.date  # first day of the month
+    value: float
+
+
+def save_monthly_metrics(*, team: Team, values: Sequence[MonthValue], source: str) -> int:
+    """Write monthly values, replacing the same (metric, month); all or nothing."""
+    now = timezone.now()
+    latest = {(item.metric, item.month): item.value for item in values}  # the last one wins
+    with transaction.atomic():
+        MonthlyMetric.objects.bulk_create(
+            [
+                MonthlyMetric(
+                    team=team,
+                    metric=metric,
+                    month=month,
+                    value=value,
+                    source=source,
+                    updated_at=now,
+                )
+                for (metric, month), value in latest.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["team", "metric", "month"],
+            update_fields=["value", "source", "updated_at"],
+            batch_size=500,
+        )
+    return len(latest)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, pages, reports, rounds, survey, teams
+from .views import accounts, dashboard, diagnostic, pages, reports, rounds, survey, teams
 
 app_name = "assessments"
 
@@ -19,10 +19,25 @@ urlpatterns = [
     ),
     path("teams/<int:pk>/members/<int:membership_id>/role/", teams.member_role, name="member_role"),
     path("teams/<int:pk>/rounds/new/", rounds.round_create, name="round_create"),
+    path("teams/<int:pk>/dashboard/", dashboard.team_dashboard, name="team_dashboard"),
+    path("teams/<int:pk>/dashboard/target/", dashboard.set_target, name="metric_target"),
+    path("teams/<int:pk>/dashboard/month/", dashboard.add_month, name="metric_month"),
+    path("teams/<int:pk>/dashboard/import/", dashboard.import_months, name="metric_import"),
+    path("teams/<int:pk>/dashboard/metrics.<str:fmt>", dashboard.export, name="metric_export"),
+    path("teams/<int:pk>/metrics.json", dashboard.metrics_json, name="metrics_json"),
     path("join/<str:token>/", teams.team_join, name="join"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("rounds/<int:pk>/state/", rounds.round_set_open, name="round_set_open"),
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
+    path("rounds/<int:pk>/diagnostic/", diagnostic.diagnostic_answer, name="diagnostic"),
+    path(
+        "rounds/<int:pk>/diagnostic/export.<str:fmt>", diagnostic.export, name="diagnostic_export"
+    ),
+    path(
+        "rounds/<int:pk>/diagnostic/actions/<int:question_id>/owner/",
+        diagnostic.next_action_owner,
+        name="next_action_owner",
+    ),
     path("rounds/<int:pk>/scorecard/result/", rounds.scorecard_result, name="scorecard_result"),
     path("rounds/<int:pk>/comparison/", rounds.comparison, name="comparison"),
     path("rounds/<int:pk>/report/", reports.report, name="report"),

@@ -2,6 +2,7 @@ import importlib
 import itertools
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,16 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _pillars_after_flush(request):
-    """Transactional tests flush the tables after each test; put the seeded pillars back."""
+    """Transactional tests flush the tables after each test; put the seeded rows back."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        for migration in ("0002_seed_pillars", "0007_seed_pillar_translations"):
+        for migration in (
+            "0002_seed_pillars",
+            "0007_seed_diagnostic",
+            "0009_seed_pillar_translations",
+        ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
 
 
@@ -133,3 +138,44 @@ def outsider(db):
     user = make_user("outsider")
     make_team(lead=user, name="Other Co")
     return user
+
+
+class _ErrorSummary(HTMLParser):
+    """Collects the error summary's text and its links' (href, text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+        self.links: list[list[str]] = []
+        self.found = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth == 0 and attrs.get("id") == "error-summary":
+            self.found = True
+            self.depth = 1
+            self.summary_attrs = attrs
+        elif self.depth:
+            self.depth += tag not in {"br", "img", "input", "hr"}
+            if tag == "a":
+                self.links.append([attrs.get("href", ""), ""])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+            if self.links and self.links[-1][1] == "" and data.strip():
+                self.links[-1][1] = " ".join(data.split())
+
+
+def error_summary(html: str) -> _ErrorSummary:
+    """The error summary at the top of a failed form (its text, links and attributes)."""
+    parser = _ErrorSummary()
+    parser.feed(html)
+    assert parser.found, "no error summary on the page"
+    parser.text = " ".join(" ".join(parser.text).split())
+    return parser

@@ -1,3 +1,6 @@
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -81,6 +84,17 @@ def test_admin_changelist_and_change_form_show_pillars(admin_client, pillars):
     response = admin_client.get(reverse("admin:assessments_pillar_change", args=[pillars[2].pk]))
     assert response.status_code == 200
     assert pillars[2].customer_question in response.content.decode()
+
+
+def test_admin_list_editable_fields_are_named_after_their_pillar(admin_client, pillars):
+    html = admin_client.get(reverse("admin:assessments_pillar_changelist")).content.decode()
+    inputs = re.findall(r"<input [^>]*name=\"form-\d+-(?:position|is_active)\"[^>]*>", html)
+    assert len(inputs) == 2 * len(pillars)
+    names = [unescape(re.search(r'aria-label="([^"]*)"', tag).group(1)) for tag in inputs]
+    expected = []
+    for pillar in pillars:
+        expected += [f"Position of {pillar.name}", f"Active: {pillar.name}"]
+    assert names == expected
 
 
 def _changelist_post(pillars, positions: dict[int, int]) -> dict:

@@ -16,6 +16,8 @@ from assessments.models import (
     TallyMetric,
 )
 
+from .conftest import error_summary
+
 FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
 
@@ -129,7 +131,11 @@ def test_duplicate_place_is_rejected_and_nothing_stored(client, survey, pillars)
     assert response.status_code == 400
     html = response.content.decode()
     assert "Nothing was sent yet" in html
-    assert html.count("Place 1 is given more than once") == 2
+    # Next to both fields, and in the summary with a link to each.
+    assert html.count("Place 1 is given more than once") == 4
+    hrefs = [href for href, _text in error_summary(html).links]
+    assert sorted(hrefs) == sorted(f"#id_rank_{p.pk}" for p in pillars[:2])
+    assert "<title>Error: What matters most to you?" in html
     _assert_nothing_stored()
 
 
@@ -160,7 +166,9 @@ def test_a_tampered_form_token_is_rejected_and_answers_kept(client, survey, pill
     data["nonce"] = data["nonce"][:-3] + "xyz"
     response = client.post(_public(survey), data)
     assert response.status_code == 400
-    assert "This form has expired" in response.content.decode()
+    summary = error_summary(response.content.decode())
+    assert "This form has expired" in summary.text
+    assert summary.links == []  # nothing the customer could fix in a field
     _assert_nothing_stored()
 
 
@@ -169,7 +177,9 @@ def test_a_post_without_the_form_token_says_to_reload(client, survey):
     del data["nonce"]
     response = client.post(_public(survey), data)
     assert response.status_code == 400
-    assert "This form is incomplete. Please reload the page." in response.content.decode()
+    summary = error_summary(response.content.decode())
+    assert "This form is incomplete. Please reload the page." in summary.text
+    assert summary.links == []  # the token is a hidden field: no link to it
     _assert_nothing_stored()
 
 

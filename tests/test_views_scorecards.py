@@ -16,7 +16,7 @@ from assessments.models import (
     score_band,
 )
 
-from .conftest import make_scorecard, make_user, ranking_answers, scorecard_post
+from .conftest import error_summary, make_scorecard, make_user, ranking_answers, scorecard_post
 
 FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
@@ -74,8 +74,45 @@ def test_duplicate_rank_is_rejected_next_to_both_fields_and_nothing_saved(
     response = client.post(_url(assessment), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.count("Rank 1 is given to more than one pillar") == 2
+    # Next to both fields, and in the summary with a link to each.
+    assert html.count("Rank 1 is given to more than one pillar") == 4
+    summary = error_summary(html)
+    names = f"{pillars[0].name}, {pillars[1].name}"
+    assert summary.links == [
+        [f"#id_rank_{p.pk}", f"Rank of {p.name}: Rank 1 is given to more than one pillar: {names}."]
+        for p in pillars[:2]
+    ]
     _assert_nothing_saved(assessment)
+
+
+def test_error_summary_links_each_missing_score_to_its_first_button_and_takes_focus(
+    client, assessment, member, pillars
+):
+    client.force_login(member)
+    data = scorecard_post(assessment)
+    del data[f"score_{pillars[2].pk}"]
+    del data[f"score_{pillars[5].pk}"]
+    html = client.post(_url(assessment), data).content.decode()
+    summary = error_summary(html)
+    assert summary.text.startswith("Nothing was saved yet. Please correct the marked fields.")
+    assert summary.links == [
+        [f"#id_score_{p.pk}_0", f"{p.name}: Choose a score from 1 to 5 for this pillar."]
+        for p in (pillars[2], pillars[5])
+    ]
+    # Every link leads to an element of the page.
+    for href, _text in summary.links:
+        assert f'id="{href[1:]}"' in html
+    assert summary.summary_attrs["tabindex"] == "-1"
+    assert "data-error-summary" in summary.summary_attrs
+    assert "js/error-summary.js" in html
+    assert "<title>Error: My scorecard" in html
+
+
+def test_scorecard_without_errors_has_no_error_summary(client, assessment, member, pillars):
+    client.force_login(member)
+    html = client.get(_url(assessment)).content.decode()
+    assert 'id="error-summary"' not in html
+    assert "<title>My scorecard" in html
 
 
 @pytest.mark.parametrize("score", ["6", "0", "-1", "abc", ""])

@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessments import locale_format
+from assessments import contrast, locale_format
 
 register = template.Library()
 
@@ -22,10 +22,10 @@ def heat_style(value: float | None) -> str:
     if value is None:
         return "background:#f1f3f5;color:#495057"
     strength = min(1.0, abs(value))
-    r, g, b = _mix(WHITE, BLUE if value >= 0 else RED, strength)
-    # Dark text on light cells, white on dark ones keeps contrast above 4.5:1.
-    text = "#fff" if strength > 0.55 else "#212529"
-    return f"background:rgb({r},{g},{b});color:{text}"
+    background = _mix(WHITE, BLUE if value >= 0 else RED, strength)
+    # The number's colour is read off the cell's own colour: at least 4.5:1 (WCAG AA).
+    text = contrast.text_colour_for(background)
+    return f"background:{contrast.css_colour(background)};color:{contrast.css_colour(text)}"
 
 
 @register.filter

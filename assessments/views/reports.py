@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import charts, exports
+from ..diagnostic import diagnostic_document, load_diagnostic
 from ..exports import EXPORT_NAMES, EXPORT_TABLES
 from ..gap_report import QUADRANT_LABELS, gap_report
 from ..readings import AGREEMENT_LABELS, MIN_FOR_CONCLUSION, MIN_FOR_INTERVAL
@@ -104,8 +105,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_json(request: HttpRequest, pk: int) -> JsonResponse:
-    assessment = assessment_for(request, pk)
-    document = report_document(assessment, performance=request.GET.get("performance"))
+    assessment = assessment_for(request, pk, framework=None)
+    if assessment.is_diagnostic:
+        document = diagnostic_document(load_diagnostic(assessment))
+    else:
+        document = report_document(assessment, performance=request.GET.get("performance"))
     return JsonResponse(document, json_dumps_params={"indent": 2})
 
 

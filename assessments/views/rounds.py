@@ -9,6 +9,7 @@ from .. import services
 from ..forms import AssessmentForm, ScorecardForm
 from ..models import Membership, PillarScore, score_band
 from ..reporting import colleague_comparison, load_round, team_scores
+from . import diagnostic
 from .access import assessment_for, team_for
 
 
@@ -23,19 +24,27 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessments:team", pk=team.pk)
     try:
         assessment = services.create_assessment(
-            team=team, title=form.cleaned_data["title"], created_by=request.user
+            team=team,
+            title=form.cleaned_data["title"],
+            created_by=request.user,
+            framework=form.cleaned_data["framework"],
         )
     except services.RuleBroken as exc:
         messages.error(request, str(exc))
         return redirect("assessments:team", pk=team.pk)
-    messages.success(request, _("Round created. Fill in your own scorecard first."))
+    if assessment.is_diagnostic:
+        messages.success(request, _("Round created. Answer the diagnostic yourself first."))
+    else:
+        messages.success(request, _("Round created. Fill in your own scorecard first."))
     return redirect("assessments:round", pk=assessment.pk)
 
 
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, framework=None)
+    if assessment.is_diagnostic:
+        return diagnostic.diagnostic_round(request, assessment)
     scores = team_scores(load_round(assessment))
     submitted_ids = {card.user_id for card in scores.cards}
     members = list(
@@ -59,7 +68,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_set_open(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk, lead=True)
+    assessment = assessment_for(request, pk, lead=True, framework=None)
     is_open = request.POST.get("open") == "1"
     services.set_assessment_open(assessment=assessment, is_open=is_open)
     if is_open:

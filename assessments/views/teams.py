@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import charts, services
+from ..diagnostic import diagnostic_trends
 from ..forms import AssessmentForm, InviteForm, TeamForm
 from ..gap_report import team_trends, trend_series
 from ..models import Assessment, Membership, Role, Team
@@ -44,11 +45,24 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     memberships = list(team.memberships.select_related("user").order_by("-role", "user__username"))
     rounds = list(
         Assessment.objects.filter(team=team)
-        .annotate(scorecard_count=Count("scorecards", distinct=True))
+        .annotate(
+            scorecard_count=Count("scorecards", distinct=True),
+            diagnostic_count=Count("diagnostic_responses", distinct=True),
+        )
         .order_by("-created_at", "-pk")
     )
-    trends = team_trends(rounds)
+    trends = team_trends([r for r in rounds if not r.is_diagnostic])
     trend_by_round = {report.assessment.pk: report for report in trends}
+    areas, diagnostics = diagnostic_trends([r for r in rounds if r.is_diagnostic])
+    diagnostic_chart = None
+    if len(diagnostics) >= 2:
+        diagnostic_chart = charts.small_multiples(
+            [(area.display_name, [d.scores.get(area.slug) for d in diagnostics]) for area in areas],
+            round_labels=[d.assessment.title for d in diagnostics],
+            scale=(0, max(max(d.max_scores.values(), default=5) for d in diagnostics)),
+            title=_("Diagnostic score per area, round by round"),
+            ident="diagnostic-trend",
+        )
     trend_chart = None
     if len(trends) >= 2:
         trend_chart = charts.small_multiples(
@@ -67,6 +81,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rounds": [(r, trend_by_round.get(r.pk)) for r in rounds],
             "trend_chart": trend_chart,
             "trend_rounds": [report.assessment.title for report in trends],
+            "diagnostic_areas": areas,
+            "diagnostic_rounds": list(reversed(diagnostics)),  # newest first, as the rounds
+            "diagnostic_chart": diagnostic_chart,
             "join_url": join_url if team.viewer_is_lead else None,
             "round_form": AssessmentForm(),
             "invite_form": InviteForm(),

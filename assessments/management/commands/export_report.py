@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.diagnostic import diagnostic_document, load_diagnostic
 from assessments.models import Assessment
 from assessments.report_json import report_document
 
@@ -20,5 +21,8 @@ class Command(BaseCommand):
         assessment = Assessment.objects.select_related("team").filter(pk=assessment_id).first()
         if assessment is None:
             raise CommandError(f"No assessment round with id {assessment_id}.")
-        document = report_document(assessment)
+        if assessment.is_diagnostic:
+            document = diagnostic_document(load_diagnostic(assessment))
+        else:
+            document = report_document(assessment)
         self.stdout.write(json.dumps(document, indent=None if compact else 2))

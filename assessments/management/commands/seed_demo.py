@@ -1,5 +1,7 @@
 """Demo data for trying the app: an admin, a team of six with a round they have all filled in."""
 
+import dataclasses
+import datetime as dt
 import random
 from datetime import timedelta
 
@@ -12,10 +14,15 @@ from assessments import services
 from assessments.models import (
     Assessment,
     CustomerSurvey,
+    Framework,
     Generation,
     Membership,
+    Metric,
+    MetricSource,
+    MonthlyMetric,
     ResponseSource,
     Role,
+    RoundQuestion,
     Team,
 )
 
@@ -26,6 +33,20 @@ COLLEAGUES = ["amara", "ben", "chloe", "dmitri", "elena"]
 TEAM_NAME = "Demo CX team"
 ROUND_TITLE = "Q4 2026 review"
 EARLIER_ROUND_TITLE = "Q2 2026 review"
+DIAGNOSTIC_TITLE = "Q4 2026 CX diagnostic"
+
+# How likely the demo team is to answer Yes (else Partly or No) per diagnostic question, by
+# question slug prefix: strong on people, weak on finance, with a few questions they split on.
+DIAGNOSTIC_YES = {"people": 0.7, "process": 0.5, "customers": 0.55, "finance": 0.2}
+DIAGNOSTIC_SPLIT = {"process-reach-a-person", "customers-touchpoint-owners", "finance-return-model"}
+# A year of monthly figures from the help desk: (start, monthly drift, noise) and the targets.
+MONTHLY = {
+    Metric.NPS: (-24.0, 0.9, 3.0),
+    Metric.CSAT: (31.0, 0.7, 2.0),
+    Metric.CES: (44.0, 0.8, 2.5),
+    Metric.FIRST_RESPONSE_HOURS: (9.0, -0.4, 0.6),
+}
+TARGETS = {Metric.NPS: 20, Metric.CSAT: 80, Metric.CES: 70, Metric.FIRST_RESPONSE_HOURS: 4}
 
 # What each demo colleague believes customers value, by pillar slug (most important first), and
 # how generous a scorer they are: different, plausible views so the comparison has something to say.
@@ -281,11 +302,20 @@ class Command(BaseCommand):
                     "it matters to you.",
                 )
             if not survey.responses.exists():
+                survey.ask_ces = True
+                survey.save(update_fields=["ask_ces"])
+                effort = random.Random(43)
                 services.record_responses(
                     survey=survey,
-                    responses=demo_responses(pillars, random.Random(42)),
+                    responses=[
+                        dataclasses.replace(r, ces=min(5, max(1, round(effort.gauss(3.6, 1.0)))))
+                        for r in demo_responses(pillars, random.Random(42))
+                    ],
                     source=ResponseSource.WEB,
                 )
+
+            diagnostic = self._diagnostic(team, users)
+            self._metrics(team, random.Random(12))
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"  Admin:      {ADMIN[0]} / {ADMIN[1]}  (http://127.0.0.1:8000/admin/)")
@@ -295,6 +325,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Survey:     http://127.0.0.1:8000/s/{survey.token}/")
         self.stdout.write(f"  Report:     http://127.0.0.1:8000/rounds/{assessment.pk}/report/")
         self.stdout.write(f"  Earlier:    http://127.0.0.1:8000/rounds/{earlier.pk}/ (closed)")
+        self.stdout.write(f"  Diagnostic: http://127.0.0.1:8000/rounds/{diagnostic.pk}/")
+        self.stdout.write(f"  Dashboard:  http://127.0.0.1:8000/teams/{team.pk}/dashboard/")
 
     @staticmethod
     def _fill(assessment, users: dict, rng: random.Random, *, bonus: int) -> None:
@@ -316,3 +348,60 @@ class Command(BaseCommand):
                     )
                 )
             services.submit_scorecard(assessment=assessment, user=user, answers=answers)
+
+    @staticmethod
+    def _diagnostic(team, users: dict) -> Assessment:
+        """A diagnostic round that the six demo colleagues have answered."""
+        diagnostic = Assessment.objects.filter(team=team, title=DIAGNOSTIC_TITLE).first()
+        if diagnostic is None:
+            diagnostic = services.create_assessment(
+                team=team,
+                title=DIAGNOSTIC_TITLE,
+                created_by=users[LEAD],
+                framework=Framework.DIAGNOSTIC,
+            )
+        questions = [
+            link.question
+            for link in RoundQuestion.objects.filter(assessment=diagnostic).select_related(
+                "question"
+            )
+        ]
+        done = set(diagnostic.diagnostic_responses.values_list("user_id", flat=True))
+        rng = random.Random(20)
+        for index, user in enumerate(users.values()):
+            if user.pk in done:
+                continue
+            replies = []
+            for question in questions:
+                if question.slug in DIAGNOSTIC_SPLIT:
+                    reply = "yes" if index % 2 else "no"  # half the team each way
+                else:
+                    chance = DIAGNOSTIC_YES.get(question.slug.split("-")[0], 0.5)
+                    draw = rng.random()
+                    reply = "yes" if draw < chance else "partly" if draw < chance + 0.25 else "no"
+                note = "We lose this at hand-offs." if reply == "no" and rng.random() < 0.2 else ""
+                replies.append(services.DiagnosticReply(question.pk, reply, note))
+            services.submit_diagnostic(assessment=diagnostic, user=user, replies=replies)
+        return diagnostic
+
+    @staticmethod
+    def _metrics(team, rng: random.Random) -> None:
+        """Twelve months of help-desk figures up to last month, and the lead's targets."""
+        if MonthlyMetric.objects.filter(team=team).exists():
+            return
+        first_of_month = timezone.now().date().replace(day=1)
+        months = []
+        for back in range(12, 0, -1):
+            year, index = divmod(first_of_month.year * 12 + first_of_month.month - 1 - back, 12)
+            months.append(dt.date(year, index + 1, 1))
+        values = []
+        for metric, (start, drift, noise) in MONTHLY.items():
+            low, high = (0, 100) if metric != Metric.NPS else (-100, 100)
+            for index, month in enumerate(months):
+                value = start + drift * index + rng.gauss(0, noise)
+                value = max(0.5 if metric == Metric.FIRST_RESPONSE_HOURS else low, value)
+                value = min(high, value)
+                values.append(services.MonthValue(metric.value, month, round(value, 1)))
+        services.save_monthly_metrics(team=team, values=values, source=MetricSource.IMPORT)
+        for metric, target in TARGETS.items():
+            services.set_metric_target(team=team, metric=metric, target=target)

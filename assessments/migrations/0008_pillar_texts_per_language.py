@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_tally_source_codes'),
+        ('assessments', '0007_seed_diagnostic'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
