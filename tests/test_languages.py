@@ -510,3 +510,17 @@ def test_no_translated_string_hides_inside_an_f_string():
                 if token.type == tokenize.STRING and "f" in prefix and call.search(token.string):
                     found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert not found
+
+
+def test_seeded_diagnostic_wording_reaches_the_catalogues(db):
+    """The diagnostic's seeded questions are marked N_() in their migration; makemessages is
+    told that keyword, so they are translated like any other string."""
+    from assessments.models_diagnostic import DiagnosticArea, DiagnosticQuestion
+
+    question = DiagnosticQuestion.objects.order_by("area__position", "position").first()
+    area = DiagnosticArea.objects.order_by("position").first()
+    assert question is not None and area is not None
+    for language in TRANSLATED:
+        with translation.override(language):
+            assert question.display_text != question.text
+            assert area.display_name != area.name

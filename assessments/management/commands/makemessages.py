@@ -7,6 +7,9 @@ IGNORED = ["tests", "benchmarks", "staticfiles", "test-artifacts", "node_modules
 
 
 class Command(makemessages.Command):
+    # N_ marks seeded database wording (the diagnostic's questions) that is shown through gettext.
+    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=N_"]
+
     def handle(self, *args, **options):
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED]
         options["no_obsolete"] = True
