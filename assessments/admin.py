@@ -222,7 +222,7 @@ class PillarScoreInline(admin.TabularInline):
 @admin.register(Scorecard)
 class ScorecardAdmin(admin.ModelAdmin):
     list_display = ["user", "assessment", "team", "total", "updated_at"]
-    list_filter = ["assessment"]
+    list_filter = ["assessment", "excluded_from_statistics"]
     list_select_related = ["user", "assessment__team"]
     search_fields = ["user__username", "user__email", "assessment__team__name", "assessment__title"]
     autocomplete_fields = ["user", "assessment"]
@@ -243,7 +243,7 @@ class ScorecardAdmin(admin.ModelAdmin):
 @admin.register(CustomerSurvey)
 class CustomerSurveyAdmin(admin.ModelAdmin):
     list_display = ["assessment", "team", "is_open", "response_count", "target_size", "created_at"]
-    list_filter = ["is_open"]
+    list_filter = ["is_open", "allow_repeat_answers"]
     list_select_related = ["assessment__team"]
     search_fields = ["assessment__title", "assessment__team__name"]
     readonly_fields = ["token", "created_at"]

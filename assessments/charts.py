@@ -347,6 +347,25 @@ def _fmt(value: float | None, *, signed: bool = False) -> str:
     return decimal(value, 2, signed=signed)
 
 
+def qr_code(url: str, *, title: str, standalone: bool = False) -> SafeString | bytes:
+    """The survey link as a QR code (segno, error correction M: survives a smudged print).
+
+    Inline markup scales with its box (viewBox, no size); ``standalone`` gives a complete SVG
+    file, 10 px a module, for printing or a poster."""
+    import io
+
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    if standalone:
+        out = io.BytesIO()
+        code.save(out, kind="svg", scale=10, border=4, title=title, dark=INK)
+        return out.getvalue()
+    return mark_safe(
+        code.svg_inline(scale=1, border=4, title=title, omitsize=True, svgclass="qr-code", dark=INK)
+    )
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     when: float  # position on the time axis, e.g. a date's ordinal

@@ -25,8 +25,184 @@ EXPORT_TABLES = [
     ("perception-gap", _("Perception gap")),
     ("expectation-gap", _("Expectation gap")),
     ("generations", _("Generations")),
+    ("colleague-agreement", _("Agreement between colleagues (heatmap)")),
+    ("colleague-closeness", _("Closeness to the consensus of the others")),
+    ("closest-to-customers", _("Who is closest to the customer")),
+    ("trends", _("Trends across rounds")),
 ]
 EXPORT_NAMES = {name for name, _label in EXPORT_TABLES}
+COLLEAGUE_TABLES = frozenset({"colleague-agreement", "colleague-closeness", "closest-to-customers"})
+# Individual scorecards are for the team's leads: members see the team's aggregates and their own
+# card, which keeps scoring honest.
+LEAD_ONLY_EXPORTS = frozenset(
+    {"scorecards", "colleague-agreement", "colleague-closeness", "closest-to-customers"}
+)
+# What each column of a report table is, for the header row people read. Columns not listed
+# (new ones, say) keep their key.
+COLUMN_LABELS = {
+    "colleague": _("Colleague"),
+    "total": _("Total score"),
+    "consensus_rank": _("Consensus rank (1 = most important)"),
+    "slug": _("Pillar key"),
+    "pillar": _("Pillar"),
+    "mean_rank": _("Mean rank (1 = most important)"),
+    "first_places": _("Times ranked first"),
+    "rank_sd": _("Rank spread (standard deviation)"),
+    "rank_min": _("Highest rank given"),
+    "rank_max": _("Lowest rank given"),
+    "mean_score": _("Mean score (1–5)"),
+    "team_rank": _("Team's rank"),
+    "customer_rank": _("Customers' rank"),
+    "rank_gap": _("Rank gap (team − customers)"),
+    "team_mean_rank": _("Team's mean rank"),
+    # xgettext:no-python-format
+    "outside_customer_ci": _("Outside the customers' 95% interval"),
+    "customer_label": _("Pillar in customers' words"),
+    "responses": _("Responses"),
+    "sd": _("Standard deviation"),
+    # xgettext:no-python-format
+    "ci95_low": _("95% interval, low"),
+    # xgettext:no-python-format
+    "ci95_high": _("95% interval, high"),
+    "margin": _("Margin of error (±)"),
+    "importance": _("Importance"),
+    "performance": _("Performance"),
+    "quadrant": _("Quadrant"),
+    "performance_source": _("Performance measured by"),
+    "team_mean_score": _("Team's mean score (1–5)"),
+    "customer_mean_experience": _("Customers' mean experience (1–5)"),
+    "perception_gap": _("Perception gap (team − customers)"),
+    "team_share_4_5": _("Team's share scoring 4–5"),
+    "customer_share_4_5": _("Customers' share rating 4–5"),
+    "experience_mean": _("Customers' mean experience (1–5)"),
+    "expectation_mean": _("Customers' mean expectation (1–5)"),
+    "expectation_gap": _("Expectation gap (experience − expectation)"),
+    "generation": _("Generation"),
+    "enough_to_conclude": _("Enough responses to conclude"),
+    "rho": _("Spearman's rho"),
+    "p_value": _("p-value"),
+    "difference": _("Difference in mean rank (team − customers)"),
+    # xgettext:no-python-format
+    "difference_ci95_low": _("Difference, 95% interval, low"),
+    # xgettext:no-python-format
+    "difference_ci95_high": _("Difference, 95% interval, high"),
+    "difference_p_adjusted": _("p-value (Holm-adjusted)"),
+    "differs": _("Differs (tested)"),
+    "team_agreement": _("Team agreement (mean rho between colleagues)"),
+    "round": _("Round"),
+    "created": _("Started"),
+    "scorecards": _("Scorecards"),
+    "team_total_mean": _("Team's mean total"),
+    "max_total": _("Highest possible total"),
+    "rho_with_customers": _("Team vs customers (Spearman's rho)"),
+    "customer_top_pillars": _("Customers' top pillars"),
+}
+# Decimals as the pages show them; other numbers with decimals get DEFAULT_DECIMALS.
+COLUMN_DECIMALS = {"team_agreement": 2, "rho": 2, "rho_with_customers": 2, "team_total_mean": 1}
+DEFAULT_DECIMALS = 2
+P_VALUE_DECIMALS = 3  # p-values: rounding them to 2 places would turn 0.004 into 0
+
+
+def _column_label(key: str, pillar_names: dict[str, str]) -> str:
+    """The readable title of one column key ("score:friction" → "Score: Friction… [friction]")."""
+    for prefix, label in (
+        ("score:", _("Score")),
+        ("rank:", _("Rank")),
+        ("mean_score:", _("Mean score")),
+    ):
+        if key.startswith(prefix):
+            slug = key[len(prefix) :]
+            return f"{label}: {pillar_names.get(slug, slug)} [{slug}]"
+    if key.startswith("rank_") and key[5:].isdigit():
+        return str(_("Rank %(n)s") % {"n": key[5:]})
+    return str(COLUMN_LABELS.get(key, key))
+
+
+def _rounded(key: str, value: object) -> object:
+    if isinstance(value, float):
+        if (
+            key == "p"
+            or key.startswith("p_")
+            or "_p_" in key
+            or key.endswith(("_p", "_p_adjusted"))
+        ):
+            return round(value, P_VALUE_DECIMALS)
+        return round(value, COLUMN_DECIMALS.get(key, DEFAULT_DECIMALS))
+    return value
+
+
+def readable_table(table: Table, pillars) -> Table:
+    """A report table as people read it: a header row saying what each column is, pillar names
+    beside their keys, numbers rounded as the pages show them."""
+    headers, rows = table
+    names = {p.slug: p.name for p in pillars}
+    labels = [_column_label(key, names) for key in headers]
+
+    def rounded_rows() -> Iterator[list[object]]:
+        for row in rows:
+            yield [_rounded(key, value) for key, value in zip(headers, row, strict=False)]
+
+    return labels, rounded_rows()
+
+
+def colleague_table(report: GapReport, name: str) -> Table:
+    """The colleague comparison's tables: the agreement heatmap, closeness to the team consensus
+    and to the customers."""
+    team = report.team
+    rows: Iterable[list[object]]
+    if name == "colleague-agreement":
+        names = [card.username for card in team.scores.cards]
+        headers = ["colleague", *names]
+        rows = ([card.username, *values] for card, values in team.heatmap_rows())
+        return headers, rows
+    if name == "colleague-closeness":
+        headers = ["colleague", "rho", "p_value"]
+        rows = ([c.card.username, c.rho, c.p_value] for c in team.closeness)
+        return headers, rows
+    if name == "closest-to-customers":
+        headers = ["colleague", "rho"]
+        rows = ([username, rho] for username, rho in report.colleague_closeness)
+        return headers, rows
+    raise KeyError(name)
+
+
+def trends_table(reports: list[GapReport]) -> Table:
+    """One row per round of the team, oldest first, with the team's mean score per pillar."""
+    pillars: dict[str, object] = {}
+    for report in reports:
+        for pillar in report.data.pillars:
+            pillars.setdefault(pillar.slug, pillar)
+    slugs = list(pillars)
+    headers = [
+        "round", "created", "scorecards", "team_total_mean", "max_total", "team_agreement",
+        "rho_with_customers", "customer_top_pillars",
+    ] + [f"mean_score:{slug}" for slug in slugs]  # fmt: skip
+
+    def rows() -> Iterator[list[object]]:
+        for report in reports:
+            means = report.team.scores.mean_by_slug()
+            yield [
+                report.assessment.title,
+                report.assessment.created_at.date().isoformat(),
+                report.team.count,
+                report.team.scores.total_mean,
+                report.team.scores.max_total,
+                report.team.mean_rho,
+                report.spearman.coefficient,
+                "; ".join(row.pillar.name for row in report.focus),
+                *[means.get(slug) for slug in slugs],
+            ]
+
+    return headers, rows()
+
+
+def export_tables_for(*, is_lead: bool) -> list[tuple[str, object]]:
+    """The export tables a viewer may download."""
+    return [
+        (name, label) for name, label in EXPORT_TABLES if is_lead or name not in LEAD_ONLY_EXPORTS
+    ]
+
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -172,6 +348,8 @@ def report_table(report: GapReport, name: str) -> Table:
             for g in report.generations
         )
         return headers, rows
+    if name in COLLEAGUE_TABLES:
+        return colleague_table(report, name)
     raise KeyError(name)
 
 

@@ -18,10 +18,12 @@ from .models import (
     Team,
 )
 from .ranking import check_ranking
-from .services import Answer, NewResponse
+from .services import Answer, NewResponse, title_taken
 
 _ANSWER_KEY = re.compile(r"^(score|rank|note)_\d")
 _SURVEY_KEY = re.compile(r"^(rank|experience|expectation)_\d")
+# The error key of the whole ranking list (the template shows it beside the list).
+RANKING_ERROR_KEY = "ranking"
 
 
 def labelled_score_choices() -> list[tuple[int, str]]:
@@ -37,14 +39,24 @@ def check_ranking_fields(
     foreign_message: str,
     label,
     duplicate_message: str,
+    incomplete_message: str,
 ) -> None:
-    """Refuse answers for pillars outside ``form.pillars`` and mark every shared rank."""
+    """Refuse answers for pillars outside ``form.pillars``, mark every shared rank, and refuse a
+    ranking in which the person did not place every item (one message, next to the list)."""
     # Compare field names as text: a posted key such as rank_<thousands of digits> is foreign,
     # and is never turned into an int.
     if any(key_pattern.match(key) and key not in form.fields for key in form.data):
         raise forms.ValidationError(foreign_message)
     ranks = {pillar: cleaned.get(f"rank_{pillar.pk}") for pillar in form.pillars}
     found = check_ranking(ranks, form.pillars)
+    unplaced = [p for p in found.missing if not form.data.get(f"rank_{p.pk}")]
+    if unplaced:
+        # Lists start unranked: a place left empty is an item the person never placed. Say it
+        # once, beside the list, instead of once per item.
+        for pillar in unplaced:
+            form.errors.pop(f"rank_{pillar.pk}", None)
+        counts = {"placed": len(ranks) - len(unplaced), "count": len(ranks)}
+        form.errors[RANKING_ERROR_KEY] = form.error_class([incomplete_message % counts])
     for rank, holders in found.shared.items():
         names = ", ".join(label(p) for p in holders)
         for pillar in holders:
@@ -83,12 +95,22 @@ class AssessmentForm(forms.ModelForm):
         help_texts = {"title": gettext_lazy('For example "Q4 2026 review".')}
         widgets = {"framework": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.team = team
         self.fields["framework"].required = False  # left out: the ten pillars, as before
 
     def clean_framework(self) -> str:
         return self.cleaned_data.get("framework") or Framework.PILLARS
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if self.team is not None and title_taken(team=self.team, title=title):
+            raise forms.ValidationError(
+                _("This team already has a round called %(title)s. Choose another title.")
+                % {"title": title}
+            )
+        return title
 
 
 class InviteForm(forms.Form):
@@ -100,6 +122,8 @@ class InviteForm(forms.Form):
 
     def clean_emails(self) -> list[str]:
         raw = [e.strip() for e in re.split(r"[,;\s]+", self.cleaned_data["emails"]) if e.strip()]
+        if not raw:
+            raise forms.ValidationError(_("Enter at least one email address."))
         field = forms.EmailField()
         bad = []
         for email in raw:
@@ -186,6 +210,10 @@ class ScorecardForm(forms.Form):
             ),
             label=lambda pillar: pillar.name,
             duplicate_message=_("Rank %(rank)d is given to more than one pillar: %(names)s."),
+            incomplete_message=_(
+                "Rank every pillar before saving: %(placed)d of %(count)d are placed. "
+                "Tap them in order of importance."
+            ),
         )
         return cleaned
 
@@ -211,6 +239,7 @@ class SurveySettingsForm(forms.ModelForm):
             "ask_expectation",
             "ask_generation",
             "ask_nps",
+            "allow_repeat_answers",
             "ask_ces",
             "ces_question",
             "language",
@@ -350,6 +379,10 @@ class CustomerSurveyForm(forms.Form):
             ),
             label=lambda pillar: pillar.customer_label,
             duplicate_message=_("Place %(rank)d is given more than once: %(names)s."),
+            incomplete_message=_(
+                "Please put every item in order before sending: %(placed)d of %(count)d are "
+                "placed. Tap them in order of importance."
+            ),
         )
         return cleaned
 

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,8 @@ class Assessment(models.Model):
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
         constraints = [
+            # Two rounds called "Q4 review" in one team would make every trend ambiguous.
+            models.UniqueConstraint(Lower("title"), "team", name="round_title_once_per_team"),
             models.CheckConstraint(
                 condition=Q(framework__in=[f.value for f in Framework]),
                 name="assessment_framework_valid",
@@ -281,6 +284,9 @@ class Scorecard(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # A colleague who left the team keeps their scorecard (it was a real answer); a lead may
+    # leave it out of the round's statistics.
+    excluded_from_statistics = models.BooleanField(_("left out of the statistics"), default=False)
 
     class Meta:
         ordering = ["assessment", "user__username"]
@@ -381,6 +387,14 @@ class CustomerSurvey(models.Model):
     )
     ask_generation = models.BooleanField(_("ask for their generation"), default=True)
     ask_nps = models.BooleanField(_("ask how likely they are to recommend us (0–10)"), default=True)
+    allow_repeat_answers = models.BooleanField(
+        _("let one browser answer more than once"),
+        default=False,
+        help_text=_(
+            "Off: a browser that has answered sees a thank-you note instead of the form. "
+            "Turn on for a shared device, such as a tablet at a shop counter."
+        ),
+    )
     ask_ces = models.BooleanField(
         _("ask how easy we made it for them (customer effort, 1–5)"), default=False
     )

@@ -62,7 +62,9 @@ def load_rounds(assessments: list[Assessment]) -> dict[int, RoundData]:
     slug_of = {p.pk: p.slug for round_pillars in pillars.values() for p in round_pillars}
     cards: dict[int, dict[int, ColleagueCard]] = {pk: {} for pk in ids}
     rows = (
-        PillarScore.objects.filter(scorecard__assessment_id__in=ids)
+        PillarScore.objects.filter(
+            scorecard__assessment_id__in=ids, scorecard__excluded_from_statistics=False
+        )
         .order_by("scorecard__user__username", "scorecard_id")
         .values_list(
             "scorecard__assessment_id",

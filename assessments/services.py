@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,23 @@ def remove_member(*, team: Team, membership: Membership) -> None:
         if membership.role == Role.LEAD and len(leads) <= 1:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         Membership.objects.filter(pk=membership.pk).delete()
+        # The removed colleague knows the join link: a new one keeps them from walking back in.
+        regenerate_join_link(team=team)
+
+
+def set_scorecard_excluded(*, scorecard: Scorecard, excluded: bool) -> Scorecard:
+    """Leave a former member's scorecard out of the statistics, or count it again."""
+    with transaction.atomic():
+        is_member = Membership.objects.filter(
+            team_id=scorecard.assessment.team_id, user_id=scorecard.user_id
+        ).exists()
+        if excluded and is_member:
+            raise RuleBroken(
+                _("Only scorecards of former members can be left out of the statistics.")
+            )
+        scorecard.excluded_from_statistics = excluded
+        scorecard.save(update_fields=["excluded_from_statistics"])
+    return scorecard
 
 
 def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
@@ -96,6 +114,16 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
     return membership
 
 
+def new_response_key() -> str:
+    """A response_id for a response that came without one (the web form, the demo)."""
+    return f"cxp-{secrets.token_hex(8)}"
+
+
+def title_taken(*, team: Team, title: str) -> bool:
+    """True when ``team`` already has a round of this title (letter case aside)."""
+    return Assessment.objects.filter(team=team, title__iexact=title.strip()).exists()
+
+
 def create_assessment(
     *, team: Team, title: str, created_by, framework: str = Framework.PILLARS
 ) -> Assessment:
@@ -106,7 +134,17 @@ def create_assessment(
         pillars = list(Pillar.objects.active().order_by("position"))
         if len(pillars) < 2:
             raise RuleBroken(_("At least two active pillars are needed to start a round."))
-        assessment = Assessment.objects.create(team=team, title=title, created_by=created_by)
+        try:
+            with transaction.atomic():
+                assessment = Assessment.objects.create(
+                    team=team, title=title, created_by=created_by
+                )
+        except IntegrityError as exc:
+            # Two leads racing to create the same title: the constraint keeps one.
+            raise RuleBroken(
+                _("This team already has a round called %(title)s. Choose another title.")
+                % {"title": title}
+            ) from exc
         AssessmentPillar.objects.bulk_create(
             AssessmentPillar(assessment=assessment, pillar=pillar, position=index)
             for index, pillar in enumerate(pillars, start=1)
@@ -292,8 +330,10 @@ def record_responses(
                     source=source,
                     generation=r.generation,
                     nps=r.nps,
+                    # Every response gets a key, so that the app's own export (which writes it as
+                    # response_id) imports back without duplicating anything.
+                    external_id=r.external_id or new_response_key(),
                     ces=r.ces,
-                    external_id=r.external_id,
                     form_nonce=r.form_nonce,
                 )
                 for r in responses
@@ -472,9 +512,16 @@ def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) 
         )
         if not questions:
             raise RuleBroken(_("The diagnostic has no active questions; add some in the admin."))
-        assessment = Assessment.objects.create(
-            team=team, title=title, created_by=created_by, framework=Framework.DIAGNOSTIC
-        )
+        try:
+            with transaction.atomic():
+                assessment = Assessment.objects.create(
+                    team=team, title=title, created_by=created_by, framework=Framework.DIAGNOSTIC
+                )
+        except IntegrityError as exc:
+            raise RuleBroken(
+                _("This team already has a round called %(title)s. Choose another title.")
+                % {"title": title}
+            ) from exc
         RoundQuestion.objects.bulk_create(
             RoundQuestion(assessment=assessment, question=question, position=index)
             for index, question in enumerate(questions, start=1)

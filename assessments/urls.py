@@ -28,7 +28,13 @@ urlpatterns = [
     path("join/<str:token>/", teams.team_join, name="join"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("rounds/<int:pk>/state/", rounds.round_set_open, name="round_set_open"),
+    path("rounds/<int:pk>/remind/", rounds.round_remind, name="round_remind"),
     path("rounds/<int:pk>/scorecard/", rounds.scorecard_edit, name="scorecard"),
+    path(
+        "rounds/<int:pk>/scorecards/<int:scorecard_id>/statistics/",
+        rounds.scorecard_statistics,
+        name="scorecard_statistics",
+    ),
     path("rounds/<int:pk>/diagnostic/", diagnostic.diagnostic_answer, name="diagnostic"),
     path(
         "rounds/<int:pk>/diagnostic/export.<str:fmt>", diagnostic.export, name="diagnostic_export"
@@ -48,6 +54,8 @@ urlpatterns = [
     path("rounds/<int:pk>/survey/settings/", survey.survey_settings, name="survey_settings"),
     path("rounds/<int:pk>/survey/state/", survey.survey_set_open, name="survey_set_open"),
     path("rounds/<int:pk>/survey/link/", survey.survey_regenerate_link, name="survey_link"),
+    path("rounds/<int:pk>/survey/qr.svg", survey.survey_qr, name="survey_qr"),
+    path("rounds/<int:pk>/survey/poster/", survey.survey_poster, name="survey_poster"),
     path("rounds/<int:pk>/survey/import/", survey.survey_import, name="survey_import"),
     path(
         "rounds/<int:pk>/survey/import-template.<str:fmt>",

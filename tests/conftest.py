@@ -49,7 +49,7 @@ def _pillars_after_flush(request):
         for migration in (
             "0002_seed_pillars",
             "0007_seed_diagnostic",
-            "0009_seed_pillar_translations",
+            "0013_seed_pillar_translations",
         ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
 
@@ -70,8 +70,17 @@ def make_team(*, lead=None, members: int = 0, name: str | None = None) -> Team:
     return team
 
 
-def make_assessment(team: Team | None = None, *, title: str = "Q4 review") -> Assessment:
+def make_assessment(team: Team | None = None, *, title: str | None = None) -> Assessment:
+    """A round of ``team``; without a title, "Q4 review", numbered when the team has one
+    (round titles are unique within a team)."""
     team = team or make_team()
+    if title is None:
+        title = "Q4 review"
+        taken = set(Assessment.objects.filter(team=team).values_list("title", flat=True))
+        number = 1
+        while title in taken:
+            number += 1
+            title = f"Q4 review ({number})"
     lead = team.memberships.filter(role=Role.LEAD).first().user
     return services.create_assessment(team=team, title=title, created_by=lead)
 

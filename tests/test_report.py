@@ -416,9 +416,11 @@ def test_every_report_table_exports_as_csv_and_xlsx_with_the_page_numbers(
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     top = report.customers[0]
-    assert first["slug"] == top.pillar.slug
-    assert first["mean_rank"] == pytest.approx(top.entry.mean_rank)
-    assert first["ci95_low"] == pytest.approx(top.summary.ci95_low)
+    # Read like the report: columns say what they are, numbers as the page rounds them.
+    assert first["Pillar key"] == top.pillar.slug
+    assert first["Pillar"] == top.pillar.name
+    assert first["Mean rank (1 = most important)"] == round(top.entry.mean_rank, 2)
+    assert first["95% interval, low"] == round(top.summary.ci95_low, 2)
     html = _page(client, assessment).content.decode()
     assert f"{top.entry.mean_rank:.2f}" in html
     responses = _csv_rows(
@@ -636,14 +638,15 @@ def test_ranking_gap_export_carries_the_tested_difference(
         client.get(reverse("assessments:export", args=[assessment.pk, "ranking-gap", "csv"]))
     )
     header = rows[0]
-    assert "outside_customer_ci" not in header
+    assert "Outside the customers' 95% interval" not in header
     assert header[-5:] == [
-        "difference", "difference_ci95_low", "difference_ci95_high",
-        "difference_p_adjusted", "differs",
+        "Difference in mean rank (team − customers)", "Difference, 95% interval, low",
+        "Difference, 95% interval, high", "p-value (Holm-adjusted)", "Differs (tested)",
     ]  # fmt: skip
     report = gap_report(assessment)
     first = dict(zip(header, rows[1], strict=True))
     row = report.rows[0]
-    assert first["slug"] == row.pillar.slug
-    assert float(first["difference"]) == pytest.approx(row.difference.difference)
-    assert first["differs"] == str(row.differs)
+    assert first["Pillar key"] == row.pillar.slug
+    difference = first["Difference in mean rank (team − customers)"]
+    assert float(difference) == round(row.difference.difference, 2)  # as the page rounds it
+    assert first["Differs (tested)"] == str(row.differs)

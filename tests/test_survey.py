@@ -38,7 +38,9 @@ def _public(survey):
 
 
 def _form_post(client, survey, *, ranks=None, **extra) -> dict:
-    """A valid POST for the public form, with the nonce of a freshly rendered page."""
+    """A valid POST for the public form, with the nonce of a freshly rendered page, as a browser
+    that has not answered this survey yet."""
+    client.cookies.pop(f"cxp_answered_{survey.pk}", None)
     html = client.get(_public(survey)).content.decode()
     nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
     data = {"nonce": nonce}
@@ -105,6 +107,7 @@ def test_a_valid_submission_is_stored_with_its_answers_and_tallies(client, surve
 def test_double_submit_of_one_form_stores_one_response(client, survey):
     data = _form_post(client, survey)
     first = client.post(_public(survey), data)
+    client.cookies.clear()  # a double click races past the cookie: the form's nonce still holds
     second = client.post(_public(survey), data)
     assert first.status_code == second.status_code == 302
     assert CustomerResponse.objects.count() == 1
@@ -143,7 +146,7 @@ def test_duplicate_place_is_rejected_and_nothing_stored(client, survey, pillars)
     "field, value, message",
     [
         ("rank", "11", "Places go from 1 to 10"),
-        ("rank", "", "Give this a place from 1 to 10"),
+        ("rank", "", "Please put every item in order before sending: 9 of 10 are placed."),
         ("experience", "6", "Select a valid choice"),
         ("nps", "11", "Select a valid choice"),
         ("generation", "gen-q", "Select a valid choice"),
@@ -429,3 +432,91 @@ def test_survey_page_query_count_does_not_grow_with_responses(
     )
     with django_assert_max_num_queries(small_queries):
         client.get(url)
+
+
+# ----------------------------------------------------------------------------- unranked lists
+
+
+def test_public_page_starts_with_every_place_empty(client, survey, pillars):
+    html = client.get(_public(survey)).content.decode()
+    assert html.count("<select") == len(pillars)
+    assert " selected>" not in html.split('id="ranking"')[1].split("</ol>")[0]
+
+
+def test_untouched_survey_is_refused_with_one_message_beside_the_list(client, survey, pillars):
+    data = _form_post(client, survey)
+    for pillar in pillars:
+        data[f"rank_{pillar.pk}"] = ""
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please put every item in order before sending: 0 of 10 are placed." in html
+    assert html.index('data-testid="ranking-error"') < html.index('id="ranking"')
+    assert "Give this a place" not in html  # one message for the list, not ten
+    _assert_nothing_stored()
+
+
+def test_half_ranked_survey_is_refused_and_keeps_the_places_given(client, survey, pillars):
+    data = _form_post(client, survey)
+    for pillar in pillars[5:]:
+        data[f"rank_{pillar.pk}"] = ""
+    response = client.post(_public(survey), data)
+    assert response.status_code == 400
+    assert "5 of 10 are placed" in response.content.decode()
+    assert response.context["form"][f"rank_{pillars[0].pk}"].value() == "1"
+    _assert_nothing_stored()
+
+
+# ------------------------------------------------------------------------- one answer per browser
+
+
+def test_back_and_send_again_does_not_store_a_second_response(
+    client, survey, django_assert_max_num_queries
+):
+    data = _form_post(client, survey)
+    assert client.post(_public(survey), data).status_code == 302
+    cookie = client.cookies[f"cxp_answered_{survey.pk}"]
+    assert cookie["httponly"] and cookie["path"] == "/s/"
+    assert cookie.value.split(":")[0] == str(survey.pk)  # the survey's id and a signature only
+    with django_assert_max_num_queries(1):  # the survey; nothing else for an answered browser
+        again = client.get(_public(survey))
+    assert again.status_code == 200
+    assert "You have already answered, thank you" in again.content.decode()
+    assert "Answer again" not in again.content.decode()
+    resend = client.post(_public(survey), data)
+    assert resend.status_code == 409
+    assert "You have already answered, thank you" in resend.content.decode()
+    assert CustomerResponse.objects.count() == 1
+
+
+def test_a_forged_answered_cookie_is_ignored(client, survey):
+    client.cookies[f"cxp_answered_{survey.pk}"] = str(survey.pk)
+    response = client.get(_public(survey))
+    assert "Send my answers" in response.content.decode()
+
+
+def test_answered_cookie_of_one_survey_does_not_block_another(client, survey, lead, pillars):
+    from tests.conftest import make_assessment
+
+    other = services.start_survey(assessment=make_assessment(survey.assessment.team, title="Q1"))
+    assert client.post(_public(survey), _form_post(client, survey)).status_code == 302
+    assert "Send my answers" in client.get(_public(other)).content.decode()
+
+
+def test_lead_may_allow_repeat_answers_from_one_browser(client, survey):
+    survey.allow_repeat_answers = True
+    survey.save()
+    assert client.post(_public(survey), _form_post(client, survey)).status_code == 302
+    page = client.get(_public(survey)).content.decode()
+    assert "You have already answered, thank you" in page and "?again=1" in page
+    html = client.get(_public(survey) + "?again=1").content.decode()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+    data = {"nonce": nonce}
+    for index, pillar in enumerate(survey.assessment.round_pillars(), start=1):
+        data[f"rank_{pillar.pk}"] = str(index)
+    assert client.post(_public(survey) + "?again=1", data).status_code == 302
+    assert CustomerResponse.objects.count() == 2
+
+
+def test_repeat_answers_are_off_by_default():
+    assert CustomerSurvey._meta.get_field("allow_repeat_answers").default is False

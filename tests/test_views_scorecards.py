@@ -152,7 +152,7 @@ def test_a_missing_pillar_is_rejected_and_nothing_saved(client, assessment, memb
     assert response.status_code == 400
     html = response.content.decode()
     assert "Choose a score from 1 to 5 for this pillar" in html
-    assert "Give this pillar a rank from 1 to 10" in html
+    assert "Rank every pillar before saving: 9 of 10 are placed." in html
     _assert_nothing_saved(assessment)
 
 
@@ -370,3 +370,31 @@ def test_saving_a_scorecard_uses_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.post(_url(assessment), data)
     assert response.status_code == 302
+
+
+def test_new_scorecard_starts_unranked(client, assessment, member, pillars):
+    client.force_login(member)
+    html = client.get(_url(assessment)).content.decode()
+    ranking = html.split('id="ranking"')[1].split("</ol>")[0]
+    assert ranking.count("<select") == len(pillars)
+    assert " selected>" not in ranking
+
+
+def test_untouched_scorecard_ranking_is_refused_with_one_message(
+    client, assessment, member, pillars
+):
+    client.force_login(member)
+    data = scorecard_post(assessment)
+    for pillar in pillars:
+        data[f"rank_{pillar.pk}"] = ""
+    response = client.post(_url(assessment), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    # One message, not one per pillar: beside the list, and repeated in the error summary on top.
+    assert html.count("Rank every pillar before saving: 0 of 10 are placed.") == 2
+    summary = html[
+        html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))
+    ]
+    assert "Rank every pillar before saving" in summary
+    assert "Give this pillar a rank" not in html
+    assert not Scorecard.objects.exists()

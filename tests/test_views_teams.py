@@ -127,9 +127,25 @@ def test_join_link_adds_a_member_once(client, team):
 
 def test_join_link_needs_login(client, team):
     url = reverse("assessments:join", args=[team.join_token])
-    response = client.get(url)
+    response = client.post(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert not Membership.objects.filter(team=team).exclude(role=Role.LEAD).exists()
+
+
+def test_an_invited_visitor_sees_the_team_and_both_ways_in(
+    client, team, django_assert_max_num_queries
+):
+    url = reverse("assessments:join", args=[team.join_token])
+    with django_assert_max_num_queries(2):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You are invited to join <strong>Acme CX</strong>." in html
+    next_param = "?next=" + url
+    assert reverse("assessments:signup") + next_param in html
+    assert reverse("login") + next_param in html
+    assert client.get(reverse("assessments:join", args=["not-a-token"])).status_code == 404
 
 
 def test_regenerated_join_link_revokes_the_old_one(client, team, lead):
@@ -267,8 +283,54 @@ def test_a_round_without_a_title_is_refused(client, team, lead):
     response = client.post(
         reverse("assessments:round_create", args=[team.pk]), {"title": ""}, follow=True
     )
+    assert response.status_code == 400
     assert "Round title" in response.content.decode()
+    assert "This field is required." in response.content.decode()
     assert not Assessment.objects.filter(team=team).exists()
+
+
+def test_the_new_round_address_shows_the_form(
+    client, team, lead, member, django_assert_max_num_queries
+):
+    url = reverse("assessments:round_create", args=[team.pk])
+    client.force_login(lead)
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="title"' in response.content.decode()
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+
+
+def test_a_duplicate_round_title_in_one_team_is_refused_beside_the_field(client, team, lead):
+    make_assessment(team, title="Q4 review")
+    client.force_login(lead)
+    url = reverse("assessments:round_create", args=[team.pk])
+    response = client.post(url, {"title": "  q4 REVIEW "})
+    assert response.status_code == 400
+    assert "This team already has a round called q4 REVIEW" in response.content.decode()
+    assert Assessment.objects.filter(team=team).count() == 1
+    # Another team may use the same title.
+    other = make_team(lead=lead)
+    response = client.post(
+        reverse("assessments:round_create", args=[other.pk]), {"title": "Q4 review"}
+    )
+    assert response.status_code == 302
+
+
+def test_the_database_refuses_a_duplicate_round_title(team):
+    from django.db import IntegrityError, transaction
+
+    Assessment.objects.create(team=team, title="Q2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(team=team, title="q2")
+
+
+def test_create_assessment_turns_a_racing_duplicate_into_a_rule(team, lead, pillars):
+    Assessment.objects.create(team=team, title="Q3")
+    with pytest.raises(services.RuleBroken, match="already has a round called Q3"):
+        services.create_assessment(team=team, title="Q3", created_by=lead)
+    assert Assessment.objects.filter(team=team).count() == 1
 
 
 def test_lead_closes_and_reopens_a_round(client, assessment, lead):

@@ -1,16 +1,19 @@
 """The gap report (team versus customers), its exports, and the JSON document."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import charts, exports
 from ..diagnostic import diagnostic_document, load_diagnostic
-from ..exports import EXPORT_NAMES, EXPORT_TABLES
-from ..gap_report import QUADRANT_LABELS, gap_report
+from ..exports import EXPORT_NAMES
+from ..gap_report import QUADRANT_LABELS, gap_report, team_trends
+from ..models import Assessment, CustomerResponse
 from ..readings import AGREEMENT_LABELS, MIN_FOR_CONCLUSION, MIN_FOR_INTERVAL
 from ..report_json import report_document
 from .access import assessment_for
@@ -82,10 +85,15 @@ def _charts(report) -> dict:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
     result = gap_report(assessment, performance=request.GET.get("performance"))
+    survey_period = CustomerResponse.objects.filter(survey__assessment=assessment).aggregate(
+        first=Min("submitted_at"), last=Max("submitted_at")
+    )
     return render(
         request,
         "assessments/report.html",
         {
+            "printed_on": timezone.localdate(),
+            "survey_period": survey_period,
             "assessment": assessment,
             "report": result,
             "charts": _charts(result),
@@ -97,7 +105,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             ).capitalize(),
             "min_for_conclusion": MIN_FOR_CONCLUSION,
             "min_for_interval": MIN_FOR_INTERVAL,
-            "export_tables": EXPORT_TABLES,
+            "export_tables": exports.export_tables_for(is_lead=assessment.viewer_is_lead),
         },
     )
 
@@ -118,13 +126,17 @@ def report_json(request: HttpRequest, pk: int) -> JsonResponse:
 def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     if name not in EXPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, lead=name in exports.LEAD_ONLY_EXPORTS)
     if name == "responses":
-        table = exports.responses_table(assessment)
+        table = exports.responses_table(assessment)  # data to re-import: keys stay as they are
+    elif name == "trends":
+        rounds = list(Assessment.objects.filter(team_id=assessment.team_id))
+        reports = team_trends([r for r in rounds if not r.is_diagnostic])
+        pillars = [p for report in reports for p in report.data.pillars]
+        table = exports.readable_table(exports.trends_table(reports), pillars)
     else:
-        table = exports.report_table(
-            gap_report(assessment, performance=request.GET.get("performance")), name
-        )
+        report = gap_report(assessment, performance=request.GET.get("performance"))
+        table = exports.readable_table(exports.report_table(report, name), report.data.pillars)
     filename = f"{slugify(assessment.title) or 'round'}-{name}"
     if fmt == "csv":
         return exports.csv_response(filename, table)

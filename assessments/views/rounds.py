@@ -1,42 +1,48 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.mail import send_mass_mail
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import services
 from ..forms import AssessmentForm, ScorecardForm
-from ..models import Membership, PillarScore, score_band
+from ..models import Membership, PillarScore, Scorecard, score_band
 from ..reporting import colleague_comparison, load_round, team_scores
 from . import diagnostic
 from .access import assessment_for, team_for
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request, pk, lead=True)
-    form = AssessmentForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("title", []):
-            messages.error(request, _("Round title: %(error)s") % {"error": error})
-        return redirect("assessments:team", pk=team.pk)
-    try:
-        assessment = services.create_assessment(
-            team=team,
-            title=form.cleaned_data["title"],
-            created_by=request.user,
-            framework=form.cleaned_data["framework"],
-        )
-    except services.RuleBroken as exc:
-        messages.error(request, str(exc))
-        return redirect("assessments:team", pk=team.pk)
-    if assessment.is_diagnostic:
-        messages.success(request, _("Round created. Answer the diagnostic yourself first."))
-    else:
-        messages.success(request, _("Round created. Fill in your own scorecard first."))
-    return redirect("assessments:round", pk=assessment.pk)
+    form = AssessmentForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.create_assessment(
+                team=team,
+                title=form.cleaned_data["title"],
+                created_by=request.user,
+                framework=form.cleaned_data["framework"],
+            )
+        except services.RuleBroken as exc:
+            form.add_error("title", str(exc))
+        else:
+            if assessment.is_diagnostic:
+                messages.success(request, _("Round created. Answer the diagnostic yourself first."))
+            else:
+                messages.success(request, _("Round created. Fill in your own scorecard first."))
+            return redirect("assessments:round", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/round_form.html",
+        {"team": team, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -46,12 +52,21 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment.is_diagnostic:
         return diagnostic.diagnostic_round(request, assessment)
     scores = team_scores(load_round(assessment))
-    submitted_ids = {card.user_id for card in scores.cards}
     members = list(
         Membership.objects.filter(team_id=assessment.team_id)
         .select_related("user")
         .order_by("user__username")
     )
+    # Every scorecard of the round, counted against the current members: a colleague removed
+    # from the team keeps their scorecard, shown apart as a former member's.
+    scorecards = list(
+        Scorecard.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    member_ids = {m.user_id for m in members}
+    submitted_ids = {card.user_id for card in scorecards if card.user_id in member_ids}
+    former = [card for card in scorecards if card.user_id not in member_ids]
     return render(
         request,
         "assessments/round_detail.html",
@@ -60,9 +75,85 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "members": [(m, m.user_id in submitted_ids) for m in members],
             "submitted_count": len(submitted_ids),
+            "former_scorecards": former,
+            "former_counted": sum(1 for card in former if not card.excluded_from_statistics),
+            "counted_scorecards": len(scores.cards),
             "my_scorecard": scores.card_of(request.user.pk),
         },
     )
+
+
+@login_required
+@require_POST
+def scorecard_statistics(request: HttpRequest, pk: int, scorecard_id: int) -> HttpResponse:
+    """A lead leaves a former member's scorecard out of the statistics, or counts it again."""
+    assessment = assessment_for(request, pk, lead=True)
+    scorecard = get_object_or_404(
+        Scorecard.objects.select_related("user", "assessment"),
+        pk=scorecard_id,
+        assessment=assessment,
+    )
+    exclude = request.POST.get("exclude") == "1"
+    try:
+        services.set_scorecard_excluded(scorecard=scorecard, excluded=exclude)
+    except services.RuleBroken as exc:
+        messages.error(request, str(exc))
+    else:
+        name = scorecard.user.get_username()
+        if exclude:
+            messages.success(
+                request, _("%(user)s's scorecard is left out of the statistics.") % {"user": name}
+            )
+        else:
+            messages.success(
+                request, _("%(user)s's scorecard counts in the statistics again.") % {"user": name}
+            )
+    return redirect("assessments:round", pk=assessment.pk)
+
+
+REMINDER_INTERVAL_SECONDS = 60 * 60  # one round of reminders per round and hour
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mail each current member who has not submitted a scorecard one reminder (per click,
+    at most one click an hour per round)."""
+    assessment = assessment_for(request, pk, lead=True)
+    if not assessment.is_open:
+        messages.error(request, _("This round is closed; there is nothing to remind anyone of."))
+        return redirect("assessments:round", pk=assessment.pk)
+    submitted = Scorecard.objects.filter(assessment=assessment).values("user_id")
+    recipients = [
+        email
+        for email in Membership.objects.filter(team_id=assessment.team_id)
+        .exclude(user_id__in=submitted)
+        .values_list("user__email", flat=True)
+        if email
+    ]
+    if not recipients:
+        messages.info(request, _("Everyone in the team has submitted: nobody to remind."))
+        return redirect("assessments:round", pk=assessment.pk)
+    if not cache.add(f"round-reminders:{assessment.pk}", 1, timeout=REMINDER_INTERVAL_SECONDS):
+        messages.error(
+            request,
+            _("Reminders for this round were sent less than an hour ago. Try again later."),
+        )
+        return redirect("assessments:round", pk=assessment.pk)
+    url = request.build_absolute_uri(reverse("assessments:scorecard", args=[assessment.pk]))
+    subject = _("A reminder: your CX Pillars scorecard")
+    body = _(
+        "%(user)s reminds you to fill in your scorecard for the round %(round)s of "
+        "%(team)s. It takes about five minutes:\n%(url)s\n"
+    ) % {
+        "user": request.user.get_username(),
+        "round": assessment.title,
+        "team": assessment.team.name,
+        "url": url,
+    }
+    sent = send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    messages.success(request, _("Reminders sent: %(n)d.") % {"n": sent})
+    return redirect("assessments:round", pk=assessment.pk)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import imports, languages, services
+from .. import charts, imports, languages, services
 from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -32,6 +32,44 @@ from .access import assessment_for
 
 NONCE_SALT = "cxpillars.survey-form"
 NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
+# "This browser answered survey N": the only thing the cookie says (no personal data), signed so
+# it cannot be forged for another survey, and kept for a year.
+ANSWERED_SALT = "cxpillars.survey-answered"
+ANSWERED_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _answered_cookie_name(survey: CustomerSurvey) -> str:
+    return f"cxp_answered_{survey.pk}"
+
+
+def _has_answered(request: HttpRequest, survey: CustomerSurvey) -> bool:
+    value = request.get_signed_cookie(
+        _answered_cookie_name(survey), default=None, salt=ANSWERED_SALT, max_age=ANSWERED_MAX_AGE
+    )
+    return value == str(survey.pk)
+
+
+def _remember_answer(request: HttpRequest, response: HttpResponse, survey: CustomerSurvey) -> None:
+    response.set_signed_cookie(
+        _answered_cookie_name(survey),
+        str(survey.pk),
+        salt=ANSWERED_SALT,
+        max_age=ANSWERED_MAX_AGE,
+        path="/s/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _already_answered(request: HttpRequest, survey: CustomerSurvey, *, status: int) -> HttpResponse:
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
+    return render(
+        request,
+        "assessments/survey_answered.html",
+        {"survey": survey, "may_answer_again": survey.allow_repeat_answers},
+        status=status,
+    )
 
 
 # ----------------------------------------------------------------------------- public page
@@ -112,6 +150,16 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         return _unavailable(request, closed=False)
     if not survey.is_open:
         return _unavailable(request, closed=True, survey=survey)
+    answered = _has_answered(request, survey)
+    if request.method == "POST" and answered and not survey.allow_repeat_answers:
+        # Back button, then Send again: the first answer stands.
+        return _already_answered(request, survey, status=409)
+    if (
+        request.method == "GET"
+        and answered
+        and not (survey.allow_repeat_answers and request.GET.get("again") == "1")
+    ):
+        return _already_answered(request, survey, status=200)
     pillars = survey.assessment.round_pillars()
     offered = languages.survey_languages(pillars)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
@@ -154,9 +202,12 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
                 else:
-                    return redirect(
+                    # The thanks page speaks the language the survey was answered in.
+                    thanks = redirect(
                         reverse("survey_thanks", args=[survey.token]) + f"?lang={language}"
                     )
+                    _remember_answer(request, thanks, survey)
+                    return thanks
         status = 400
     else:
         rng = secrets.SystemRandom()
@@ -177,9 +228,24 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             "pillar_count": len(pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
+            "steps": _survey_steps(survey),
         },
         status=status,
     )
+
+
+def _survey_steps(survey: CustomerSurvey) -> dict[str, int]:
+    """The number of each part of the public form ("Step 2 of 3") and how many there are."""
+    parts = ["rank"]
+    if survey.ask_experience:
+        parts.append("experience")
+    if survey.ask_expectation:
+        parts.append("expectation")
+    if survey.ask_generation or survey.ask_nps:
+        parts.append("about")
+    steps = {part: number for number, part in enumerate(parts, start=1)}
+    steps["total"] = len(parts)
+    return steps
 
 
 def _new_nonce(survey: CustomerSurvey) -> str:
@@ -260,6 +326,8 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 "by_generation": generation_rows,
                 "latest": [(r, top_choice.get(r.pk)) for r in latest],
                 "public_url": public_url,
+                "qr_code": charts.qr_code(public_url, title=_("QR code of the survey link")),
+                "invitation_text": invitation_text(assessment, public_url),
                 "language_links": [
                     (code, name, f"{public_url}?lang={code}") for code, name in offered_languages
                 ],
@@ -268,6 +336,49 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
             }
         )
     return context
+
+
+def invitation_text(assessment, public_url: str) -> str:
+    """A short, ready-to-paste invitation for customers (mail, newsletter, receipt)."""
+    return _(
+        "What matters most to you when you deal with %(team)s?\n\n"
+        "We would like to know which parts of your experience with us count most for you. "
+        "It takes about two minutes, asks for no name and stores nothing that identifies you:\n"
+        "%(url)s\n\n"
+        "Thank you for helping us put our effort where it matters to you."
+    ) % {"team": assessment.team.name, "url": public_url}
+
+
+@login_required
+@require_GET
+def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The survey link as a QR code in an SVG file, to print or put on a poster."""
+    _assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    response = HttpResponse(
+        charts.qr_code(url, title=_("QR code of the survey link"), standalone=True),
+        content_type="image/svg+xml",
+    )
+    response["Content-Disposition"] = 'attachment; filename="survey-qr-code.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable page: the QR code large, the link written out, a line of invitation."""
+    assessment, survey = _survey_for(request, pk, required=True)
+    url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+    return render(
+        request,
+        "assessments/survey_poster.html",
+        {
+            "assessment": assessment,
+            "survey": survey,
+            "public_url": url,
+            "qr_code": charts.qr_code(url, title=_("QR code of the survey link")),
+        },
+    )
 
 
 @login_required

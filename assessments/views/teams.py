@@ -1,7 +1,11 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.mail import send_mass_mail
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +23,17 @@ from .access import team_for
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Counted in a subquery: for_user's join already narrows memberships to the viewer's own.
+    member_count = (
+        Membership.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     teams = (
         Team.objects.for_user(request.user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        .annotate(member_count=Subquery(member_count))
         .order_by("name", "pk")
     )
     return render(request, "assessments/dashboard.html", {"teams": teams, "form": TeamForm()})
@@ -91,10 +103,19 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def team_join(request: HttpRequest, token: str) -> HttpResponse:
     team = get_object_or_404(Team, join_token=token)
+    if not request.user.is_authenticated:
+        # An invited visitor without a session: say whose invitation this is and offer both ways
+        # in; either one comes back here.
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request,
+            "assessments/team_join.html",
+            {"team": team, "already": False, "next": request.get_full_path()},
+        )
     already = Membership.objects.filter(team=team, user=request.user).exists()
     if request.method == "POST":
         services.join_team(team=team, user=request.user)
@@ -113,6 +134,25 @@ def team_regenerate_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:team", pk=team.pk)
 
 
+INVITATIONS_PER_TEAM_PER_HOUR = 50
+
+
+def _take_invitations(team: Team, count: int) -> bool:
+    """Count ``count`` invitations against the team's hourly allowance; False (and nothing
+    counted) when they would go over it."""
+    key = f"team-invitations:{team.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        total = cache.incr(key, count)
+    except ValueError:  # expired between add and incr
+        cache.set(key, count, timeout=3600)
+        total = count
+    if total > INVITATIONS_PER_TEAM_PER_HOUR:
+        cache.decr(key, count)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def team_invite(request: HttpRequest, pk: int) -> HttpResponse:
@@ -122,13 +162,26 @@ def team_invite(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("emails", []):
             messages.error(request, error)
         return redirect("assessments:team", pk=team.pk)
+    emails = form.cleaned_data["emails"]
+    if not _take_invitations(team, len(emails)):
+        messages.error(
+            request,
+            _(
+                "A team can send at most %(n)d invitations an hour. Nothing was sent; "
+                "try again later or share the join link."
+            )
+            % {"n": INVITATIONS_PER_TEAM_PER_HOUR},
+        )
+        return redirect("assessments:team", pk=team.pk)
     join_url = request.build_absolute_uri(reverse("assessments:join", args=[team.join_token]))
-    subject = _("Join %(team)s on CX Pillars") % {"team": team.name}
+    # The subject carries no text a user typed (the team name): subjects are what spam filters
+    # and phishing rely on.
+    subject = _("An invitation to a CX team on CX Pillars")
     body = _(
         "%(user)s invites you to the CX team %(team)s on CX Pillars.\n\n"
         "Join here (sign up first if you have no account):\n%(url)s\n"
     ) % {"user": request.user.get_username(), "team": team.name, "url": join_url}
-    sent = send_mass_mail([(subject, body, None, [email]) for email in form.cleaned_data["emails"]])
+    sent = send_mass_mail([(subject, body, None, [email]) for email in emails])
     messages.success(request, _("Invitations sent: %(n)d.") % {"n": sent})
     return redirect("assessments:team", pk=team.pk)
 
@@ -144,7 +197,13 @@ def member_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResp
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, _("%(user)s was removed.") % {"user": membership.user.get_username()}
+            request,
+            _(
+                "%(user)s was removed. Their scorecards stay in past rounds, marked as a former "
+                "member's. The join link was renewed so the old one no longer lets them back in: "
+                "share the new link with anyone still to join."
+            )
+            % {"user": membership.user.get_username()},
         )
     if membership.user_id == request.user.pk:
         return redirect("assessments:dashboard")

@@ -138,6 +138,11 @@ class KeyboardWalk:
     trail: list[str] = field(default_factory=list)  # what was focused, for failure messages
     max_tabs: int = 400
 
+    def __post_init__(self) -> None:
+        # Scroll-into-view on focus is instant with reduced motion (Bootstrap animates it
+        # otherwise), so "on screen" is judged where the page ends up, not half-way there.
+        self.page.emulate_media(reduced_motion="reduce")
+
     def press(self, key: str, *, navigates: bool = False) -> Focus | None:
         """Press one allowed key and check the focus; ``navigates`` when it loads a new page."""
         if key not in ALLOWED_KEYS:
@@ -177,7 +182,7 @@ class KeyboardWalk:
             return None
         focus = Focus(**raw)
         # The page scrolls smoothly (Bootstrap's scroll-behavior): give it time to arrive.
-        for _ in range(20):
+        for _ in range(60):
             if focus.onScreen:
                 break
             self.page.wait_for_timeout(50)

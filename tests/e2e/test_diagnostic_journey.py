@@ -116,8 +116,12 @@ def test_a_customer_answers_the_effort_question_on_a_phone(phone_page, pillars):
     survey.save()
     page = phone_page
     page.goto(f"/s/{survey.token}/")
-    first = page.locator("#ranking .ranking-item").first.get_attribute("data-name")
-    page.get_by_role("button", name=f"Move {first} down").tap()
+    # The list starts unranked: tap every item, in the order shown, to place it.
+    names = page.locator("#ranking .ranking-item").evaluate_all(
+        "items => items.map(item => item.dataset.name)"
+    )
+    for name in names:
+        page.locator(f'#ranking .ranking-item[data-name="{name}"] .rank-label').tap()
     effort = page.get_by_test_id("ces")
     expect(effort).to_contain_text("Getting my parcel redelivered was easy.")
     effort.get_by_text("Agree", exact=True).tap()

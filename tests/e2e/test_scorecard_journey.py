@@ -32,11 +32,27 @@ def test_new_user_signs_up_creates_team_and_round_and_fills_the_scorecard(page, 
     page.get_by_role("link", name="Fill in my scorecard").click()
 
     # Step 1: a score for every pillar (labels are the 1–5 buttons).
+    progress = page.get_by_test_id("fill-progress")
+    expect(progress).to_have_text("0 of 10 scored · total 0 / 50 · 0 of 10 ranked")
     for index, pillar in enumerate(pillars):
         group = page.get_by_role("radiogroup", name=f"Score for {pillar.name}")
         group.get_by_text(re.compile(rf"^{(index % 5) + 1} — ")).click()
+        if index == 6:  # scores 1+2+3+4+5+1+2
+            expect(progress).to_have_text("7 of 10 scored · total 18 / 50 · 0 of 10 ranked")
+    expect(progress).to_have_text("10 of 10 scored · total 30 / 50 · 0 of 10 ranked")
 
-    # Step 2: keyboard – move the last pillar up twice with its button; focus stays on it.
+    # Step 2: the list starts unranked; saving now is refused with a message beside the list.
+    expect(page.locator("#ranking .ranking-item.unplaced")).to_have_count(len(pillars))
+    page.get_by_role("button", name="Save my scorecard").click()
+    expect(page.get_by_test_id("ranking-error")).to_contain_text("0 of 10 are placed")
+    assert not Scorecard.objects.exists()
+    # Scores survive the refusal; place every pillar by clicking them in position order.
+    for pillar in pillars:
+        page.locator(f'#ranking .ranking-item[data-name="{pillar.name}"] .rank-label').click()
+    expect(page.get_by_test_id("ranking-progress")).to_have_text("10 of 10 placed")
+    expect(progress).to_have_text("10 of 10 scored · total 30 / 50 · 10 of 10 ranked")
+
+    # Keyboard: move the last pillar up twice with its button; focus stays on it.
     last = pillars[-1]
     up = page.get_by_role("button", name=f"Move {last.name} up")
     up.focus()
@@ -85,6 +101,8 @@ def test_scorecard_works_with_javascript_off(nojs_page, pillars):
     login(page, "nojs")
     page.goto(f"/rounds/{assessment.pk}/scorecard/")
     reverse_order = list(reversed(pillars))
+    for pillar in pillars:  # every place starts empty
+        expect(page.get_by_label(f"Rank of {pillar.name}")).to_have_value("")
     for pillar in pillars:
         page.get_by_role("radiogroup", name=f"Score for {pillar.name}").get_by_text(
             "4 — Very good"
@@ -115,3 +133,29 @@ def test_duplicate_ranks_without_javascript_show_errors_and_keep_input(nojs_page
     # What the user typed is still there.
     expect(page.get_by_label(f"Rank of {pillars[0].name}")).to_have_value("1")
     assert not Scorecard.objects.exists()
+
+
+def test_colleague_on_a_phone_scores_and_ranks_by_tapping(phone_page, pillars):
+    user = make_user("phone-colleague")
+    assessment = make_assessment(make_team(lead=user))
+    page = phone_page
+    login(page, "phone-colleague")
+    page.goto(f"/rounds/{assessment.pk}/scorecard/")
+    for pillar in pillars:
+        page.get_by_role("radiogroup", name=f"Score for {pillar.name}").get_by_text(
+            "3 — Good"
+        ).tap()
+    page.get_by_role("button", name="Save my scorecard").tap()
+    expect(page.get_by_test_id("ranking-error")).to_contain_text("0 of 10 are placed")
+    wanted = list(reversed(pillars))
+    for pillar in wanted:
+        page.locator(f'#ranking .ranking-item[data-name="{pillar.name}"] .rank-label').tap()
+    expect(page.get_by_test_id("fill-progress")).to_have_text(
+        "10 of 10 scored · total 30 / 50 · 10 of 10 ranked"
+    )
+    page.locator("#ranking").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "scorecard-phone-ranked")), full_page=False)
+    page.get_by_role("button", name="Save my scorecard").tap()
+    expect(page.get_by_test_id("total")).to_contain_text("30")
+    ranks = dict(PillarScore.objects.values_list("pillar_id", "rank"))
+    assert ranks == {p.pk: 11 - p.position for p in pillars}

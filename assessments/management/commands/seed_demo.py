@@ -142,6 +142,10 @@ VIEWS = {
         -1,
     ),
 }
+# The story between the two rounds: in Q2 the team still put these two pillars this many places
+# lower than it does in Q4; the customer survey taught it that customers care about them more.
+Q2_UNDERRATED = {"friction": 4, "customer-service": 3}
+
 # How good the demo company really is per pillar (the team's honest middle score).
 BASE_SCORES = {
     "advertising": 4,
@@ -274,8 +278,9 @@ class Command(BaseCommand):
                 )
                 earlier.created_at = timezone.now() - timedelta(days=183)
                 earlier.save(update_fields=["created_at"])
-                # Six months ago the team scored itself a notch higher on almost everything.
-                self._fill(earlier, users, rng, bonus=1)
+                # Six months ago the team scored itself a notch higher on almost everything and
+                # ranked friction and customer service lower than customers do.
+                self._fill(earlier, users, rng, bonus=1, underrated=Q2_UNDERRATED)
                 services.set_assessment_open(assessment=earlier, is_open=False)
                 survey = CustomerSurvey.objects.create(assessment=earlier, is_open=False)
                 earlier_pillars = {p.slug: p for p in earlier.round_pillars()}
@@ -329,8 +334,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Dashboard:  http://127.0.0.1:8000/teams/{team.pk}/dashboard/")
 
     @staticmethod
-    def _fill(assessment, users: dict, rng: random.Random, *, bonus: int) -> None:
-        """A scorecard per demo colleague who has none yet in the round."""
+    def _fill(assessment, users: dict, rng: random.Random, *, bonus: int, underrated=None) -> None:
+        """A scorecard per demo colleague who has none yet in the round; ``underrated`` moves
+        pillars that many places down each colleague's ranking."""
         pillars = {p.slug: p for p in assessment.round_pillars()}
         done = set(assessment.scorecards.values_list("user_id", flat=True))
         for username, user in users.items():
@@ -339,6 +345,10 @@ class Command(BaseCommand):
             order, generosity = VIEWS[username]
             ranked = [slug for slug in order if slug in pillars]
             ranked += [slug for slug in pillars if slug not in ranked]
+            for slug, places in (underrated or {}).items():
+                if slug in ranked:
+                    index = ranked.index(slug)
+                    ranked.insert(min(len(ranked) - 1, index + places), ranked.pop(index))
             answers = []
             for rank, slug in enumerate(ranked, start=1):
                 score = BASE_SCORES.get(slug, 3) + generosity + bonus + rng.choice([-1, 0, 0, 1])
