@@ -470,7 +470,8 @@ def test_report_uses_one_decimal_separator_and_exports_stay_with_dots(client, fu
             )
         )
     )
-    mean_rank = rows[1][rows[0].index("mean_rank")]
+    # Headers are labels in the reader's language; the numbers below them are not.
+    mean_rank = rows[1][rows[0].index(_tr("de", "Mean rank (1 = most important)"))]
     assert "." in mean_rank and "," not in mean_rank
     float(mean_rank)
 
