@@ -207,6 +207,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Table = tuple[list[str], Iterable[list[object]]]
+# A response typed into our own survey has no id of its own; the export names it by this prefix
+# and its key, and importing the export back recognises it (no duplicates).
+OWN_ID_PREFIX = "cxp-"
 
 
 def _safe(value: object) -> object:
@@ -384,7 +387,7 @@ def responses_table(assessment: Assessment) -> Table:
                     response.source,
                     response.generation,
                     response.nps,
-                    response.external_id,
+                    response.external_id or f"{OWN_ID_PREFIX}{response.pk}",
                 ]
                 + [ranks.get(s) for s in slugs]
                 + [experience.get(s) for s in slugs]
@@ -399,37 +402,48 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, table: Table) -> StreamingHttpResponse:
+def csv_lines(table: Table) -> Iterator[str]:
+    """CSV text of a table, line by line: BOM first (Excel reads UTF-8 only with it), CRLF ends,
+    blank cells for None, formula-like text made inert. The one CSV writer of the app."""
     headers, rows = table
     writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow(["" if v is None else _safe(v) for v in row])
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-        yield writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow(["" if v is None else _safe(v) for v in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_text(table: Table) -> str:
+    return "".join(csv_lines(table))
+
+
+def csv_response(filename: str, table: Table) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_bytes(title: str, table: Table) -> bytes:
-    headers, rows = table
+def xlsx_sheets_bytes(sheets: Iterable[tuple[str, Table]]) -> bytes:
+    """A workbook with one sheet per (title, table), bold header rows. The one XLSX writer."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
-    header_cells = []
-    for value in headers:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
+    for title, (headers, rows) in sheets:
+        sheet = workbook.create_sheet(str(title)[:31])
+        header_cells = []
+        for value in headers:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(title: str, table: Table) -> bytes:
+    return xlsx_sheets_bytes([(title, table)])
 
 
 def xlsx_response(filename: str, title: str, table: Table) -> HttpResponse:

@@ -410,7 +410,10 @@ class CustomerSurveyForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV or Excel file"),
-        help_text=gettext_lazy("One row per respondent, one column per pillar with its rank."),
+        help_text=gettext_lazy(
+            "The export of your survey tool as it is, or a spreadsheet with one row per "
+            "respondent. Nothing is imported before you check how it will be read."
+        ),
     )
     skip_bad_rows = forms.BooleanField(
         label=gettext_lazy("Skip bad rows and import the rest"),

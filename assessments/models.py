@@ -561,6 +561,97 @@ class SurveyTally(models.Model):
         return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"
 
 
+# ----------------------------------------------------------------------------- response imports
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting for your check")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportJob(models.Model):
+    """An uploaded file between its upload, the lead's check of the mapping and the import.
+
+    The file's bytes stay in the database (never a path a client could name) until the import
+    ends; progress is written here by the background task and polled by the page.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # {"groups", "columns", "codes"}
+    skip_bad_rows = models.BooleanField(default=False)
+    ids_are_keys = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("response import")
+        verbose_name_plural = _("response imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ImportStatus]),
+                name="import_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["assessment", "-created_at"], name="import_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == ImportStatus.DONE else 0
+        done = self.rows_read + self.rows_written
+        return min(100, round(100 * done / (2 * self.rows_total)))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+
+class ImportLayoutChoice(models.Model):
+    """The mapping a lead chose for one file layout in a round, offered again for the next file."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="import_choices"
+    )
+    fingerprint = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("remembered import mapping")
+        verbose_name_plural = _("remembered import mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "fingerprint"], name="import_choice_once_per_layout"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.fingerprint}"
+
+
 # Split by feature (STYLE.md): the CX diagnostic and the team's CX dashboard live in their own
 # modules; importing them here registers their models with the app.
 from .models_dashboard import *  # noqa: E402, F403

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import accounts, dashboard, diagnostic, pages, reports, rounds, survey, teams
+from .views import (
+    accounts,
+    dashboard,
+    diagnostic,
+    imports,
+    pages,
+    reports,
+    rounds,
+    survey,
+    teams,
+)
 
 app_name = "assessments"
 
@@ -56,7 +66,27 @@ urlpatterns = [
     path("rounds/<int:pk>/survey/link/", survey.survey_regenerate_link, name="survey_link"),
     path("rounds/<int:pk>/survey/qr.svg", survey.survey_qr, name="survey_qr"),
     path("rounds/<int:pk>/survey/poster/", survey.survey_poster, name="survey_poster"),
-    path("rounds/<int:pk>/survey/import/", survey.survey_import, name="survey_import"),
+    path("rounds/<int:pk>/survey/import/", imports.survey_import, name="survey_import"),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/check/",
+        imports.survey_import_review,
+        name="survey_import_review",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/",
+        imports.survey_import_job,
+        name="survey_import_job",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/status.json",
+        imports.survey_import_status,
+        name="survey_import_status",
+    ),
+    path(
+        "rounds/<int:pk>/survey/import/<str:token>/cancel/",
+        imports.survey_import_cancel,
+        name="survey_import_cancel",
+    ),
     path(
         "rounds/<int:pk>/survey/import-template.<str:fmt>",
         survey.survey_template,

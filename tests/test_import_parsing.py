@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from assessments import imports
+from assessments import exports, imports
 from assessments.imports import (
     ImportFileError,
     ParsedResponse,
@@ -21,8 +21,6 @@ from assessments.imports import (
     normalise_header,
     parse_responses,
     read_table,
-    rows_to_csv,
-    rows_to_xlsx,
     template_rows,
 )
 
@@ -47,6 +45,20 @@ BR = SimpleNamespace(
     name="Brand reputation and expectations",
     customer_label="Our reputation",
 )
+
+
+def rows_to_csv(rows) -> str:
+    """The app's one CSV writer (exports.csv_text), header first."""
+    rows = [list(row) for row in rows]
+    return exports.csv_text((rows[0], rows[1:])) if rows else ""
+
+
+def rows_to_xlsx(rows) -> bytes:
+    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
+    rows = [list(row) for row in rows]
+    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
+
+
 PILLARS = [CS, FR, CO, BR]
 SLUGS = [p.slug for p in PILLARS]
 HEADER = ["response_id", *SLUGS]
@@ -120,9 +132,10 @@ def test_read_table_decodes_cp1252_accented_characters():
     assert read_table(data, "export.csv")[1:] == [["André", "1"], ["Noël €5", "1"]]
 
 
-def test_read_table_falls_back_to_latin1_for_bytes_cp1252_cannot_decode():
+def test_read_table_refuses_bytes_no_encoding_reads_for_sure():
     data = b"response_id,customer-service\nx\x81y,1\n"  # 0x81 is undefined in cp1252
-    assert read_table(data, "export.csv")[1] == ["x\x81y", "1"]
+    with pytest.raises(ImportFileError, match="not in an encoding we can read for sure"):
+        read_table(data, "export.csv")
 
 
 def test_read_table_reads_utf16_unicode_text_export():
@@ -216,7 +229,7 @@ def test_read_table_rejects_workbook_renamed_to_csv():
 
 
 def test_read_table_rejects_file_over_size_limit(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(imports.files, "MAX_FILE_BYTES", 1024 * 1024)
     data = b"customer-service\n" + b"1\n" * (512 * 1024)
     assert len(data) > 1024 * 1024
     with pytest.raises(ImportFileError, match="larger than 1 MB"):
@@ -225,30 +238,30 @@ def test_read_table_rejects_file_over_size_limit(monkeypatch):
 
 def test_read_table_accepts_file_at_size_limit(monkeypatch):
     data = b"customer-service\n1\n"
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", len(data))
+    monkeypatch.setattr(imports.files, "MAX_FILE_BYTES", len(data))
     assert read_table(data, "small.csv") == [["customer-service"], ["1"]]
 
 
 def test_read_table_accepts_exactly_max_rows_of_csv(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 3)
     rows = read_table(b"customer-service\n1\n1\n1\n\n\n", "export.csv")
     assert len(rows) == 4
 
 
 def test_read_table_rejects_more_than_max_rows_of_csv(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 3)
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read_table(b"customer-service\n1\n1\n1\n1\n", "export.csv")
 
 
 def test_read_table_counts_blank_rows_towards_max_rows(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 3)
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read_table(b"customer-service\n1\n\n\n1\n", "export.csv")
 
 
 def test_read_table_rejects_more_than_max_rows_of_xlsx(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports.files, "MAX_ROWS", 2)
     data = xlsx_bytes([SLUGS, [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]])
     with pytest.raises(ImportFileError, match="more than 2 rows"):
         read_table(data, "survey.xlsx")
@@ -338,7 +351,6 @@ def test_score_columns_match_prefix_with_any_separator(header, target):
         ("Respondent ID", "response_id"),
         ("ID", "response_id"),
         ("generation", "generation"),
-        ("Age group", "generation"),
         ("Generation name", "generation"),
         ("NPS", "nps"),
         ("Recommend", "nps"),
@@ -418,21 +430,20 @@ def test_two_columns_for_one_pillar_is_a_file_error_naming_both():
     rows = [["customer-service", "Customer service they receive", *SLUGS[1:]], [1, 1, 2, 3, 4]]
     result = parse_responses(rows, PILLARS)
     assert result.file_errors == [
-        "Columns “customer-service” (column A) and “Customer service they receive” (column B) "
-        "both hold the rank of Customer service they receive. Keep only one of them."
+        "Columns “customer-service”, “Customer service they receive” all name Customer service "
+        "they receive. Say which one to read and ignore the others."
     ]
     assert result.responses == []
     assert result.errors == []
     assert not result.ok
 
 
-def test_three_columns_for_one_target_is_a_single_file_error():
+def test_of_several_id_columns_the_first_stable_one_is_the_key():
     rows = [["id", "Response ID", "respondent_id", *SLUGS], ["a", "b", "c", 1, 2, 3, 4]]
     result = parse_responses(rows, PILLARS)
-    assert result.file_errors == [
-        "Columns “id” (column A), “Response ID” (column B) and “respondent_id” (column C) "
-        "all hold the response id. Keep only one of them."
-    ]
+    assert result.column_map["Response ID"] == "response_id"
+    assert "id" not in result.column_map and "respondent_id" not in result.column_map
+    assert only_response(result).external_id == "b"
 
 
 def test_missing_pillar_column_is_a_file_error_listing_the_pillars():
@@ -441,8 +452,7 @@ def test_missing_pillar_column_is_a_file_error_listing_the_pillars():
     assert result.file_errors == [
         "No column for Friction, or lack of it, along the customer journey and Brand "
         "reputation and expectations. Every pillar of the round needs a rank column; column "
-        "headers may be a pillar's slug, its name or the customer wording. Download the "
-        "template to see them."
+        "headers may be a pillar's slug, its name or the customer wording."
     ]
     assert result.responses == []
     assert result.errors == []
@@ -451,21 +461,20 @@ def test_missing_pillar_column_is_a_file_error_listing_the_pillars():
 def test_file_without_any_pillar_column_is_a_file_error():
     result = parse_responses([["Name", "Score"], ["Ann", 3]], PILLARS)
     assert len(result.file_errors) == 1
-    assert result.file_errors[0].startswith("No column holds a pillar ranking.")
-    assert "download the template" in result.file_errors[0]
+    assert result.file_errors[0].startswith("No ranking found.")
     assert result.ignored_columns == ["Name", "Score"]
 
 
 def test_score_columns_alone_do_not_count_as_pillar_columns():
     header = [f"experience:{slug}" for slug in SLUGS]
     result = parse_responses([header, [1, 2, 3, 4]], PILLARS)
-    assert result.file_errors[0].startswith("No column holds a pillar ranking.")
+    assert result.file_errors[0].startswith("No ranking found.")
 
 
 def test_empty_header_row_is_a_file_error():
     result = parse_responses([["", None, " "], [1, 2, 3, 4]], PILLARS)
     assert result.file_errors == [
-        "The first row is empty. It must hold the column headers, one per column."
+        "No header row found: one row must name the columns (question or pillar)."
     ]
     assert result.responses == []
 
@@ -481,10 +490,8 @@ def test_header_matching_two_pillars_is_a_file_error():
     # One pillar's customer wording is another pillar's name.
     clash = SimpleNamespace(pk=99, slug="help", name="Help", customer_label="Content they consume")
     result = parse_responses([[*SLUGS, "help", "Content they consume"], [1] * 6], [*PILLARS, clash])
-    assert result.file_errors == [
-        "Column “Content they consume” (column F) could mean the rank of Content they consume "
-        "or the rank of Help. Use the column name from the template instead."
-    ]
+    assert result.file_errors
+    assert result.responses == []
 
 
 # --------------------------------------------------------------------------- rows
@@ -705,15 +712,30 @@ def test_expectation_score_outside_1_to_5_is_a_row_error():
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(1234.0, "1234"), (1234, "1234"), ("  R_3kXy  ", "R_3kXy"), (None, "")]
+    ("value", "expected"), [(1234.0, "1234"), (1234, "1234"), ("  R_3kXy  ", "R_3kXy")]
 )
 def test_response_id_is_stripped_text(value, expected):
     rows = [HEADER, [value, 1, 2, 3, 4]]
     assert only_response(parse_responses(rows, PILLARS)).external_id == expected
 
 
-def test_response_id_is_empty_without_a_response_id_column():
-    assert only_response(parse_responses([SLUGS, [1, 2, 3, 4]], PILLARS)).external_id == ""
+def test_without_a_response_id_the_row_itself_is_the_key():
+    first = only_response(parse_responses([SLUGS, [1, 2, 3, 4]], PILLARS)).external_id
+    again = only_response(parse_responses([SLUGS, [1, 2, 3, 4]], PILLARS)).external_id
+    other = only_response(parse_responses([SLUGS, [2, 1, 3, 4]], PILLARS)).external_id
+    assert first.startswith("row-") and first == again != other
+
+
+def test_a_blank_response_id_falls_back_to_the_row_key():
+    assert (
+        only_response(parse_responses([HEADER, [None, 1, 2, 3, 4]], PILLARS)).external_id[:4]
+        == "row-"
+    )
+
+
+def test_identical_rows_without_id_stay_two_responses():
+    result = parse_responses([SLUGS, [1, 2, 3, 4], [1, 2, 3, 4]], PILLARS)
+    assert len({r.external_id for r in result.responses}) == 2
 
 
 def test_response_id_of_200_characters_is_accepted():
@@ -765,10 +787,12 @@ def test_template_header_with_every_optional_column():
 
 
 def test_template_without_options_has_response_id_and_pillars_only():
-    rows = template_rows(PILLARS, experience=False, expectation=False, generation=False, nps=False)
-    assert rows[0] == HEADER
-    assert len(rows) == 3
-    assert all(len(row) == len(HEADER) for row in rows)
+    header, examples = template_rows(
+        PILLARS, experience=False, expectation=False, generation=False, nps=False
+    )
+    assert header == HEADER
+    assert len(examples) == 2
+    assert all(len(row) == len(HEADER) for row in examples)
 
 
 @pytest.mark.parametrize(
@@ -780,12 +804,12 @@ def test_template_without_options_has_response_id_and_pillars_only():
         (False, True, False, True),
     ],
 )
-def test_template_rows_parse_without_errors(options):
+def test_template_examples_parse_without_errors(options):
     experience, expectation, generation, nps = options
-    rows = template_rows(
+    header, examples = template_rows(
         PILLARS, experience=experience, expectation=expectation, generation=generation, nps=nps
     )
-    result = parse_responses(rows, PILLARS)
+    result = parse_responses([header, *examples], PILLARS)
     assert result.ok
     assert [r.line for r in result.responses] == [2, 3]
     for response in result.responses:
@@ -798,23 +822,28 @@ def test_template_rows_parse_without_errors(options):
 
 
 def test_template_round_trips_through_csv():
-    rows = template_rows(PILLARS, experience=True, expectation=True, generation=True, nps=True)
-    data = rows_to_csv(rows).encode("utf-8")
+    header, examples = template_rows(
+        PILLARS, experience=True, expectation=True, generation=True, nps=True
+    )
+    data = rows_to_csv([header, *examples]).encode("utf-8")
     parsed = parse_responses(read_table(data, "template.csv"), PILLARS)
     assert parsed.ok
-    assert parsed.responses == parse_responses(rows, PILLARS).responses
+    assert parsed.responses == parse_responses([header, *examples], PILLARS).responses
 
 
 def test_template_round_trips_through_xlsx():
-    rows = template_rows(PILLARS, experience=True, expectation=False, generation=True, nps=True)
-    parsed = parse_responses(read_table(rows_to_xlsx(rows), "template.xlsx"), PILLARS)
+    header, examples = template_rows(
+        PILLARS, experience=True, expectation=False, generation=True, nps=True
+    )
+    data = rows_to_xlsx([header, *examples])
+    parsed = parse_responses(read_table(data, "template.xlsx"), PILLARS)
     assert parsed.ok
-    assert parsed.responses == parse_responses(rows, PILLARS).responses
+    assert parsed.responses == parse_responses([header, *examples], PILLARS).responses
 
 
-def test_rows_to_csv_writes_blank_cells_for_none_and_quotes_commas():
-    assert rows_to_csv([["a", None, "b, c"], [1, 2.5, ""]]).splitlines() == [
-        'a,,"b, c"',
+def test_the_csv_writer_writes_a_bom_blank_cells_for_none_and_quotes_commas():
+    assert exports.csv_text((["a", None, "b, c"], [[1, 2.5, ""]])).splitlines() == [
+        '\ufeffa,,"b, c"',
         "1,2.5,",
     ]
 

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from assessments import imports, languages, services
+from assessments.imports import cells
 from assessments.locale_format import decimal, p_value
 from assessments.management.commands.makemessages import IGNORED
 from assessments.models import (
@@ -492,7 +493,7 @@ def test_imports_read_headers_and_generations_in_every_language(db, pillars):
         (response,) = result.responses
         assert response.generation == Generation.BABY_BOOMERS
         assert response.ranks == {p.pk: p.position for p in pillars}
-    lookup = imports._generation_lookup()
+    lookup = cells.generation_lookup()
     assert lookup[imports.normalise_header("Stille Generation")] == Generation.SILENT
     assert lookup[imports.normalise_header("Generația tăcută")] == Generation.SILENT
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, imports, languages, services
-from ..forms import CustomerSurveyForm, ImportForm, SurveySettingsForm
+from .. import charts, exports, imports, languages, services
+from ..forms import CustomerSurveyForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
     SOURCE_BY_CODE,
@@ -442,7 +441,7 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     assessment, survey = _survey_for(request, pk)
     pillars = assessment.round_pillars()
-    rows = imports.template_rows(
+    header, examples = imports.template_rows(
         pillars,
         experience=survey.ask_experience if survey else True,
         expectation=survey.ask_expectation if survey else True,
@@ -450,63 +449,17 @@ def survey_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         nps=True,
     )
     if fmt == "xlsx":
-        response = HttpResponse(
-            imports.rows_to_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # The examples live on a sheet of their own: only the first sheet is imported.
+        body = exports.xlsx_sheets_bytes(
+            [(_("Responses"), (header, [])), (_("Examples"), (header, examples))]
         )
+        response = HttpResponse(body, content_type=exports.XLSX_TYPE)
     else:
-        response = HttpResponse(imports.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+        # Lines starting with "# " are comments the importer skips, so the examples never count.
+        comments = [["# " + _("Example rows: lines starting with # are ignored. Delete them.")]]
+        comments += [["# " + str(row[0]), *row[1:]] for row in examples]
+        response = HttpResponse(
+            exports.csv_text((header, comments)), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="cx-pillars-import-template.{fmt}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, survey = _survey_for(request, pk, lead=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    file_error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > imports.MAX_FILE_BYTES:
-                raise imports.ImportFileError(
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": imports.MAX_FILE_BYTES // (1024 * 1024)}
-                )
-            rows = imports.read_table(upload.read(), upload.name)
-        except imports.ImportFileError as exc:
-            file_error = str(exc)
-            status = 400
-        else:
-            result = imports.parse_responses(rows, assessment.round_pillars())
-            try:
-                outcome = services.import_responses(
-                    assessment=assessment,
-                    result=result,
-                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                )
-            except IntegrityError:
-                file_error = _(
-                    "Another import of the same responses ran at the same time. "
-                    "Nothing was written by this one; try again."
-                )
-                status = 409
-            else:
-                status = 200 if outcome.written or result.ok else 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "assessments/survey_import.html",
-        {
-            "assessment": assessment,
-            "survey": survey,
-            "form": form,
-            "outcome": outcome,
-            "file_error": file_error,
-        },
-        status=status,
-    )

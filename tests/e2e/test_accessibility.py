@@ -76,6 +76,13 @@ def upload(page, name: str, content: str, *, skip_bad_rows: bool = False) -> Non
     if skip_bad_rows:
         page.locator("input[name=skip_bad_rows]").check()
     page.locator(SUBMIT).click()
+    # A readable file goes to the check page first (issue 9): confirm the proposed mapping.
+    confirm = page.locator("[data-testid=mapping-form] button[value=import]")
+    page.locator(
+        "[data-testid=mapping-form], [data-testid=import-error], [data-testid=import-report]"
+    ).first.wait_for()
+    if confirm.count():
+        confirm.click()
 
 
 def import_csv(demo: Demo, rows: list[list[str]]) -> str:
@@ -97,14 +104,11 @@ def fill_scores(page, score: int = 4) -> None:
         page.locator(f"label[for='{radio.get_attribute('id')}']").click()
 
 
-def break_survey_ranking(page) -> None:
-    """Give two items the same place, as a tampered or stale form would."""
-    page.evaluate(
-        """() => {
-          const selects = document.querySelectorAll('#ranking select');
-          selects[1].value = selects[0].value;
-        }"""
-    )
+def place(page, count: int | None = None) -> None:
+    """Tap the first ``count`` unplaced items of the ranking (all of them by default)."""
+    items = page.locator("#ranking .ranking-item .rank-label")
+    for _ in range(count if count is not None else items.count()):
+        page.locator("#ranking .ranking-item.unplaced .rank-label").first.click()
 
 
 @dataclass(frozen=True)
@@ -136,10 +140,27 @@ def _scorecard_nojs_with_errors(page, demo):
 
 
 def _survey_with_errors(page, demo):
+    """Sent with three items placed: lists start unranked and a partial ranking is refused."""
     page.goto(demo.public(demo.survey))
-    break_survey_ranking(page)
+    place(page, 3)
     page.locator(SUBMIT).click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _survey_partly_ranked(page, demo):
+    page.goto(demo.public(demo.survey))
+    place(page, 4)
+
+
+def _survey_answered_before(page, demo):
+    """This browser sent an answer already: the survey says so instead of asking again."""
+    page.goto(demo.public(demo.survey))
+    if page.locator("#ranking").count():
+        place(page)
+        page.locator(SUBMIT).click()
+        page.wait_for_url("**/thanks/**")
+        page.goto(demo.public(demo.survey))
+    expect(page.locator("#ranking")).to_have_count(0)
 
 
 def _import_step(rows=None, *, skip_bad_rows=False, name="responses.csv", raw=None):
@@ -155,8 +176,45 @@ def _import_step(rows=None, *, skip_bad_rows=False, name="responses.csv", raw=No
     return visit
 
 
+def _import_check(page, demo):
+    """The check page between upload and import: the detected mapping and a preview."""
+    page.goto(f"/rounds/{demo.round.pk}/survey/import/")
+    page.locator("main input[type=file]").set_input_files(
+        {
+            "name": "responses.csv",
+            "mimeType": "text/csv",
+            "buffer": import_csv(demo, good_rows(3)).encode(),
+        }
+    )
+    page.locator(SUBMIT).click()
+    expect(page.locator("[data-testid=mapping-form]")).to_be_visible()
+
+
 def _bad_and_good_rows(demo):
     return [*good_rows(3), ["a11y-bad", *(["1"] * 10)]]
+
+
+def diagnostic_url(demo: Demo, page: str = "") -> str:
+    diagnostic = Assessment.objects.get(team=demo.team, title=seed_demo.DIAGNOSTIC_TITLE)
+    return f"/rounds/{diagnostic.pk}/{page}"
+
+
+def _diagnostic_with_errors(page, demo):
+    """Saved with one question unanswered: its error next to it."""
+    page.goto(diagnostic_url(demo, "diagnostic/"))
+    page.evaluate("() => document.querySelector('input[name^=reply_]:checked').checked = false")
+    page.locator(SUBMIT).click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _dashboard_import_refused(page, demo):
+    page.goto(f"/teams/{demo.team.pk}/dashboard/")
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "m.csv", "mimeType": "text/csv", "buffer": b"month,metric,value\n2026-13,x,y\n"}
+    )
+    form.locator("[type=submit]").click()
+    expect(page.locator("[data-testid=import-errors]")).to_be_visible()
 
 
 SCREENS = [
@@ -194,6 +252,7 @@ SCREENS = [
         lambda page, demo: page.goto(f"/rounds/{demo.empty_round.pk}/survey/"),
     ),
     Screen("import-form", _import_step()),
+    Screen("import-check", _import_check),
     Screen("import-rows-refused", _import_step(_bad_and_good_rows)),
     Screen("import-bad-rows-skipped", _import_step(_bad_and_good_rows, skip_bad_rows=True)),
     Screen("import-done", _import_step(lambda demo: good_rows(5))),
@@ -211,6 +270,8 @@ SCREENS = [
         user=None,
         viewport=PHONE,
     ),
+    Screen("public-survey-partly-ranked", _survey_partly_ranked, user=None),
+    Screen("public-survey-phone-partly-ranked", _survey_partly_ranked, user=None, viewport=PHONE),
     Screen("public-survey-with-errors", _survey_with_errors, user=None),
     Screen("public-survey-phone-with-errors", _survey_with_errors, user=None, viewport=PHONE),
     Screen(
@@ -224,11 +285,32 @@ SCREENS = [
         lambda page, demo: page.goto(demo.public(demo.closed_survey)),
         user=None,
     ),
+    Screen("public-survey-answered-before", _survey_answered_before, user=None),
     Screen(
         "survey-thanks",
         lambda page, demo: page.goto(demo.public(demo.survey, "thanks/")),
         user=None,
     ),
+    Screen("diagnostic-round", lambda page, demo: page.goto(diagnostic_url(demo))),
+    Screen(
+        "diagnostic-round-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo)),
+        viewport=PHONE,
+    ),
+    Screen("diagnostic-answers", lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/"))),
+    Screen("diagnostic-with-errors", _diagnostic_with_errors),
+    Screen(
+        "diagnostic-answers-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/")),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard", lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/")),
+    Screen(
+        "cx-dashboard-phone",
+        lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/"),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard-import-refused", _dashboard_import_refused),
     Screen("admin-index", lambda page, demo: page.goto("/admin/"), user=seed_demo.ADMIN[0]),
     Screen(
         "admin-pillar-list",

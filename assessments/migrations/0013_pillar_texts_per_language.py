@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_response_keys'),
+        ('assessments', '0012_response_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
