@@ -55,11 +55,14 @@ COLUMN_LABELS = {
     "customer_rank": _("Customers' rank"),
     "rank_gap": _("Rank gap (team − customers)"),
     "team_mean_rank": _("Team's mean rank"),
+    # xgettext:no-python-format
     "outside_customer_ci": _("Outside the customers' 95% interval"),
     "customer_label": _("Pillar in customers' words"),
     "responses": _("Responses"),
     "sd": _("Standard deviation"),
+    # xgettext:no-python-format
     "ci95_low": _("95% interval, low"),
+    # xgettext:no-python-format
     "ci95_high": _("95% interval, high"),
     "margin": _("Margin of error (±)"),
     "importance": _("Importance"),
@@ -79,7 +82,9 @@ COLUMN_LABELS = {
     "rho": _("Spearman's rho"),
     "p_value": _("p-value"),
     "difference": _("Difference in mean rank (team − customers)"),
+    # xgettext:no-python-format
     "difference_ci95_low": _("Difference, 95% interval, low"),
+    # xgettext:no-python-format
     "difference_ci95_high": _("Difference, 95% interval, high"),
     "difference_p_adjusted": _("p-value (Holm-adjusted)"),
     "differs": _("Differs (tested)"),

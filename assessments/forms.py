@@ -241,11 +241,22 @@ class SurveySettingsForm(forms.ModelForm):
             "allow_repeat_answers",
             "ask_ces",
             "ces_question",
+            "language",
         ]
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 3}),
             "ces_question": forms.TextInput(attrs={"placeholder": CES_DEFAULT_QUESTION}),
         }
+
+    def __init__(self, *args, offered_languages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only languages in which every pillar of the round has its customer wording.
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            ("", _("The customer's browser language")),
+            *offered_languages,
+        ]
 
     def clean_target_size(self) -> int:
         value = self.cleaned_data["target_size"]
@@ -337,8 +348,9 @@ class CustomerSurveyForm(forms.Form):
             }
             for pillar in self.pillars
         ]
-        if self.is_bound:
-            # Keep the customer's own order when the page comes back with an error.
+        if self.is_bound or any(key.startswith("rank_") for key in self.initial):
+            # Keep the customer's own order when the page comes back with an error or in
+            # another language.
             def key(row):
                 try:
                     return (0, int(row["rank"].value()))

@@ -1,5 +1,6 @@
-"""Request-body limit: an oversized request is refused from its Content-Length, unread."""
+"""Request-body limit, and the signed-in user's remembered language."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,3 +33,28 @@ class RequestBodyLimitMiddleware:
         ):
             return render(request, "413.html", status=413)
         return self.get_response(request)
+
+
+class RememberedLanguageMiddleware:
+    """Restore a signed-in user's chosen language (see ``assessments.languages``): sets the
+    language cookie on the response to a sign-in when the user chose a language before; one query
+    at sign-in (in the ``user_logged_in`` handler), none on other requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        language = getattr(request, "remembered_language", None)
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

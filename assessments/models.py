@@ -47,7 +47,9 @@ class Pillar(models.Model):
         help_text=_("Retired pillars are left out of new rounds; existing rounds keep them."),
     )
 
-    objects = PillarQuerySet.as_manager()
+    # django-modeltranslation swaps in a language-aware subclass of this manager at start-up,
+    # which the type checker cannot see.
+    objects = PillarQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["position"]
@@ -70,6 +72,22 @@ MAX_PILLARS = 50
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class LanguagePreference(models.Model):
+    """The language a user chose in the header, restored on their next sign-in on any device."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
 
 
 class Role(models.TextChoices):
@@ -387,6 +405,15 @@ class CustomerSurvey(models.Model):
         help_text=_(
             "Customers answer on a 1–5 scale from “strongly disagree” to “strongly agree”. "
             "Leave empty for the standard wording."
+        ),
+    )
+    language = models.CharField(
+        _("survey language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language customers see first; they can switch. Blank: their browser's language."
         ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -85,7 +85,8 @@ def test_a_valid_submission_is_stored_with_its_answers_and_tallies(client, surve
     )
     response = client.post(_public(survey), data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("survey_thanks", args=[survey.token])
+    # The thanks page speaks the language the survey was answered in.
+    assert response["Location"] == reverse("survey_thanks", args=[survey.token]) + "?lang=en"
     stored = CustomerResponse.objects.get()
     assert (stored.generation, stored.nps, stored.source) == ("gen-x", 9, "web")
     answers = {a.pillar_id: a for a in stored.answers.all()}

@@ -65,7 +65,8 @@ def build_demo() -> Demo:
 
 
 # Screens reach their state by selectors that do not depend on the language of the page.
-SUBMIT = "main form[method=post] [type=submit]"
+# The survey's language buttons are submit buttons too (they keep the answers); not the one.
+SUBMIT = "main form[method=post] [type=submit]:not([name=switch_language])"
 
 
 def upload(page, name: str, content: str, *, skip_bad_rows: bool = False) -> None:
