@@ -51,7 +51,7 @@ def _pillars_after_flush(request):
         for migration in (
             "0002_seed_pillars",
             "0007_seed_diagnostic",
-            "0014_seed_pillar_translations",
+            "0016_seed_pillar_translations",
         ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
         cache.clear()

@@ -498,6 +498,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0013_pillar_texts_per_language")]
+    dependencies = [("assessments", "0015_pillar_texts_per_language")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
