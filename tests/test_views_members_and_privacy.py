@@ -1,3 +1,5 @@
+import re
+
 """Removed members, member counts, invitations and who may download individual scorecards."""
 
 import pytest
@@ -234,11 +236,14 @@ def test_the_apps_own_responses_export_imports_back_without_duplicates(client, a
     keys = set(CustomerResponse.objects.values_list("external_id", flat=True))
     assert len(keys) == 3 and "" not in keys
     assert all(key.encode() in text for key in keys)
-    response = client.post(
+    # Through the guided import in the browser: upload, check the mapping, import.
+    review = client.post(
         reverse("assessments:survey_import", args=[assessment.pk]),
         {"file": SimpleUploadedFile("responses.csv", text, content_type="text/csv")},
     )
-    outcome = response.context["outcome"]
-    assert sorted(key for _line, key in outcome.already_imported) == sorted(keys)
-    assert not outcome.written
+    assert review.status_code == 302
+    job_url = client.post(review["Location"], {"action": "import"})["Location"]
+    page = client.get(job_url).content.decode()
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Imported 0 responses. 3 rows were already imported earlier" in words
     assert CustomerResponse.objects.count() == 3
