@@ -1,6 +1,6 @@
-import re
-
 """Removed members, member counts, invitations and who may download individual scorecards."""
+
+import re
 
 import pytest
 from django.core import mail
