@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # xstatic-bootstrap 5 builds from an sdist that needs setuptools < 81 (see build-constraints.txt).
 PIP_INSTALL := PIP_CONSTRAINT=build-constraints.txt $(BIN)/pip install --disable-pip-version-check -q
 
-.PHONY: run test install install-dev browser serve lint format typecheck check bench bench-import clean
+.PHONY: run test install install-dev browser serve lint format typecheck check bench bench-import clean messages makemessages
 
 # The runtime set (what a server needs) and the development set (runtime + tests and tools).
 $(BIN)/.installed: requirements.txt build-constraints.txt
@@ -15,13 +15,27 @@ $(BIN)/.installed: requirements.txt build-constraints.txt
 	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
+# Translations: the .po catalogues are the source; the .mo files are built (GNU gettext's msgfmt,
+# Debian package gettext) and not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt missing: install GNU gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed messages
 
-install-dev: $(BIN)/.installed-dev
+install-dev: $(BIN)/.installed-dev messages
+
+# After changing strings: refresh every catalogue, then translate what is new (docs/GLOSSARY.md).
+makemessages: install-dev
+	$(BIN)/python manage.py makemessages --all
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -56,14 +70,18 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Production-like: DEBUG off, collected static files, gunicorn on 127.0.0.1:8000 over plain HTTP.
+# Production-like: DEBUG off, collected static files, gunicorn on 127.0.0.1:8000 over plain HTTP,
+# with the background worker beside it (stopped with it).
 serve: install
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
 	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	       $(BIN)/python manage.py migrate --noinput && \
-	       $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -'
+	       { $(BIN)/python manage.py db_worker & worker=$$!; \
+	         trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	         $(BIN)/gunicorn cxpillars.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile - \
+	           --limit-request-line 4094 --limit-request-fields 50 --limit-request-field_size 8190; }'
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.report_speed
@@ -75,3 +93,4 @@ bench-import: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -f $(MO_FILES)

@@ -1,9 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
+from .languages import missing_texts
 from .models import (
     Assessment,
     AssessmentPillar,
@@ -63,12 +67,28 @@ class PillarChangelistFormSet(forms.BaseModelFormSet):
             form.pillar_moves = moved
 
 
+class MissingTranslationFilter(admin.SimpleListFilter):
+    title = _("translations")
+    parameter_name = "translations"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Some texts missing (shown in English)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "missing":
+            return queryset
+        return queryset.filter(pk__in=[p.pk for p in queryset if missing_texts(p)])
+
+
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "customer_label", "slug", "is_active"]
+class PillarAdmin(TranslationAdmin):
+    """Every text once per language; a missing translation is flagged in the list and the form
+    (pages then show the English text; the customer survey is not offered in that language)."""
+
+    list_display = ["position", "name", "customer_label", "slug", "is_active", "translations"]
     list_display_links = ["name"]
     list_editable = ["position", "is_active"]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", MissingTranslationFilter]
     search_fields = ["name", "slug", "customer_label", "question", "customer_question"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["position"]
@@ -77,7 +97,42 @@ class PillarAdmin(admin.ModelAdmin):
         (None, {"fields": ["position", "name", "slug", "is_active"]}),
         (_("For the team"), {"fields": ["question", "description"]}),
         (_("For customers"), {"fields": ["customer_label", "customer_question"]}),
+        (_("Translations"), {"fields": ["translation_status"]}),
     ]
+    readonly_fields = ["translation_status"]
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj) -> str:
+        missing = missing_texts(obj)
+        if not missing:
+            return str(_("complete"))
+        return _("missing, shown in English: %(languages)s") % {
+            "languages": ", ".join(sorted(missing))
+        }
+
+    @admin.display(description=_("translation status"))
+    def translation_status(self, obj):
+        missing = missing_texts(obj) if obj.pk else {}
+        if not missing:
+            return _("Every text exists in every language.")
+        names = dict(settings.LANGUAGES)
+        return format_html_join(
+            "",
+            '<p class="errornote">{}</p>',
+            (
+                (
+                    _("%(language)s: %(fields)s missing; the English text is shown instead.")
+                    % {
+                        "language": names[code],
+                        "fields": ", ".join(
+                            str(getattr(Pillar._meta.get_field(f), "verbose_name", f))
+                            for f in fields
+                        ),
+                    },
+                )
+                for code, fields in missing.items()
+            ),
+        )
 
     def get_changelist_form(self, request, **kwargs):
         return PillarChangelistForm

@@ -6,3 +6,10 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = _("CX assessments")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .languages import restore_language
+
+        user_logged_in.connect(restore_language, dispatch_uid="cxpillars.restore_language")

@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .locale_format import decimal
+
 INK = "#212529"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -69,10 +71,13 @@ def slope_chart(items: Sequence[SlopeItem], *, ident: str = "slope") -> SafeStri
         stroke = 3 if item.highlight else 1.5
         y1, y2 = y(item.team_rank), y(item.customer_rank)
         label = _truncate(item.label, 40)
+        # gettext calls stay outside f-strings, where makemessages cannot see them.
+        ranks = _("team rank %(t)d, customer rank %(c)d") % {
+            "t": item.team_rank,
+            "c": item.customer_rank,
+        }
         body += [
-            f"<g><title>{escape(item.label)}: "
-            f"{escape(_('team rank %(t)d, customer rank %(c)d') % {'t': item.team_rank, 'c': item.customer_rank})}"  # noqa: E501
-            "</title>",
+            f"<g><title>{escape(item.label)}: {escape(ranks)}</title>",
             f'<line x1="{left_x}" y1="{y1:.1f}" x2="{right_x}" y2="{y2:.1f}" '
             f'stroke="{colour}" stroke-width="{stroke}"/>',
             f'<circle cx="{left_x}" cy="{y1:.1f}" r="4" fill="{colour}"/>',
@@ -158,10 +163,11 @@ def ipa_chart(
     body.append(
         _text(left + plot_w / 2, height - 8, performance_name, text_anchor="middle", fill=INK)
     )
+    axis_name = _("Importance to customers (higher = more important)")
+    importance_name, performance_word = _("importance"), _("performance")
     body.append(
         f'<text x="16" y="{top + plot_h / 2:.1f}" transform="rotate(-90 16 {top + plot_h / 2:.1f})"'
-        f' text-anchor="middle" fill="{INK}">'
-        f"{escape(_('Importance to customers (higher = more important)'))}</text>"
+        f' text-anchor="middle" fill="{INK}">{escape(axis_name)}</text>'
     )
     for item in items:
         px, py = x(item.performance), y(item.importance)
@@ -169,8 +175,8 @@ def ipa_chart(
         body += [
             f"<g><title>{escape(item.label)}: "
             f"{escape(quadrant_names[item.quadrant])} "
-            f"({escape(_('importance'))} {item.importance:.2f}, "
-            f"{escape(_('performance'))} {item.performance:.2f})</title>",
+            f"({escape(importance_name)} {decimal(item.importance, 2)}, "
+            f"{escape(performance_word)} {decimal(item.performance, 2)})</title>",
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="11" fill="{colour}"/>',
             _text(
                 px, py + 4, str(item.number), text_anchor="middle", fill="#fff", font_weight="bold"
@@ -226,12 +232,12 @@ def paired_bars(
                 continue
             body += [
                 f'<rect x="{label_w}" y="{y0 + offset}" width="{max(w(value), 1):.1f}" '
-                f'height="11" fill="{colour}"><title>{escape(item.label)}: {value:.2f}</title>'
-                "</rect>",
+                f'height="11" fill="{colour}"><title>{escape(item.label)}: '
+                f"{decimal(value, 2)}</title></rect>",
                 _text(
                     label_w + w(value) + 4,
                     y0 + offset + 10,
-                    f"{value:.1f}",
+                    decimal(value, 1),
                     fill=INK,
                     font_size="11",
                 ),
@@ -266,11 +272,12 @@ def diverging_bars(
         anchor_x = zero + length + 4 if value >= 0 else zero - length - 4
         body += [
             f'<rect x="{x0:.1f}" y="{y0 + 3}" width="{max(length, 1):.1f}" height="14" '
-            f'fill="{colour}"><title>{escape(label)}: {value:+.2f}</title></rect>',
+            f'fill="{colour}"><title>{escape(label)}: '
+            f"{decimal(value, 2, signed=True)}</title></rect>",
             _text(
                 anchor_x,
                 y0 + 14,
-                f"{value:+.2f}",
+                decimal(value, 2, signed=True),
                 fill=INK,
                 font_size="11",
                 text_anchor="start" if value >= 0 else "end",
@@ -313,14 +320,14 @@ def small_multiples(
         for (x, y), v in zip(points, [v for v in values if v is not None], strict=True):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BLUE}"><title>'
-                f"{escape(label)}: {v:.2f}</title></circle>"
+                f"{escape(label)}: {decimal(v, 2)}</title></circle>"
             )
         if values and values[-1] is not None:
             body.append(
                 _text(
                     px0 + pw,
                     oy + cell_h - 2,
-                    f"{values[-1]:.1f}",
+                    decimal(values[-1], 1),
                     text_anchor="end",
                     fill=MUTED,
                     font_size="10",
@@ -337,7 +344,7 @@ def small_multiples(
 def _fmt(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "—"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return decimal(value, 2, signed=signed)
 
 
 def qr_code(url: str, *, title: str, standalone: bool = False) -> SafeString | bytes:
@@ -404,7 +411,7 @@ def metric_trend(
             f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" '
             f'stroke="{GRID}"/>'
         )
-        body.append(_text(left - 6, y(tick) + 4, f"{tick:.3g}", text_anchor="end", fill=MUTED))
+        body.append(_text(left - 6, y(tick) + 4, _short(tick), text_anchor="end", fill=MUTED))
     if target is not None:
         ty = y(target)
         body.append(
@@ -415,7 +422,7 @@ def metric_trend(
             _text(
                 left + plot_w - 4,
                 ty - 5,
-                _("target %(value)s") % {"value": f"{target:g}{unit}"},
+                _("target %(value)s") % {"value": f"{_short(target)}{unit}"},
                 text_anchor="end",
                 fill=ORANGE,
             )
@@ -426,8 +433,8 @@ def metric_trend(
         body.append(f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
     for p in points:
         px, py = x(p.when), y(p.value)
-        text = f"{p.label}: {p.value:.1f}{unit}" + (
-            f" ± {p.margin:.1f}" if p.margin is not None else ""
+        text = f"{p.label}: {decimal(p.value, 1)}{unit}" + (
+            f" ± {decimal(p.margin, 1)}" if p.margin is not None else ""
         )
         if p.survey and p.margin is not None:
             body.append(
@@ -453,11 +460,17 @@ def metric_trend(
                     fill=MUTED,
                 )
             )
+    target_word = _("target")  # gettext outside the f-string, where makemessages sees it
     desc = "; ".join(
         f"{p.label} {_fmt(p.value)}" + (f" ± {_fmt(p.margin)}" if p.margin is not None else "")
         for p in points
-    ) + (f"; {_('target')} {target:g}" if target is not None else "")
+    ) + (f"; {target_word} {_short(target)}" if target is not None else "")
     return _svg(width, height, title, desc or _("No values yet."), body, ident)
+
+
+def _short(value: float) -> str:
+    """An axis or target number in the page's language: no decimals when it is whole."""
+    return decimal(value, 0 if float(value).is_integer() else 1)
 
 
 def _clip(value: float, low: float, high: float) -> float:

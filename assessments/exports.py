@@ -55,11 +55,14 @@ COLUMN_LABELS = {
     "customer_rank": _("Customers' rank"),
     "rank_gap": _("Rank gap (team − customers)"),
     "team_mean_rank": _("Team's mean rank"),
+    # xgettext:no-python-format
     "outside_customer_ci": _("Outside the customers' 95% interval"),
     "customer_label": _("Pillar in customers' words"),
     "responses": _("Responses"),
     "sd": _("Standard deviation"),
+    # xgettext:no-python-format
     "ci95_low": _("95% interval, low"),
+    # xgettext:no-python-format
     "ci95_high": _("95% interval, high"),
     "margin": _("Margin of error (±)"),
     "importance": _("Importance"),
@@ -79,7 +82,9 @@ COLUMN_LABELS = {
     "rho": _("Spearman's rho"),
     "p_value": _("p-value"),
     "difference": _("Difference in mean rank (team − customers)"),
+    # xgettext:no-python-format
     "difference_ci95_low": _("Difference, 95% interval, low"),
+    # xgettext:no-python-format
     "difference_ci95_high": _("Difference, 95% interval, high"),
     "difference_p_adjusted": _("p-value (Holm-adjusted)"),
     "differs": _("Differs (tested)"),
@@ -199,7 +204,9 @@ def export_tables_for(*, is_lead: bool) -> list[tuple[str, object]]:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula: the ASCII signs, ";" (a separator some
+# locales turn into a new cell), tab/CR/LF, and the full-width signs Excel also accepts.
+_FORMULA_START = ("=", "+", "-", "@", ";", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Table = tuple[list[str], Iterable[list[object]]]
 # A response typed into our own survey has no id of its own; the export names it by this prefix

@@ -74,10 +74,9 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+        # An address already in use is no error here: saying so would tell anyone which
+        # addresses have accounts. The sign-up view mails that address instead.
+        return self.cleaned_data["email"].strip()
 
 
 class TeamForm(forms.ModelForm):
@@ -242,11 +241,22 @@ class SurveySettingsForm(forms.ModelForm):
             "allow_repeat_answers",
             "ask_ces",
             "ces_question",
+            "language",
         ]
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 3}),
             "ces_question": forms.TextInput(attrs={"placeholder": CES_DEFAULT_QUESTION}),
         }
+
+    def __init__(self, *args, offered_languages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only languages in which every pillar of the round has its customer wording.
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            ("", _("The customer's browser language")),
+            *offered_languages,
+        ]
 
     def clean_target_size(self) -> int:
         value = self.cleaned_data["target_size"]
@@ -338,8 +348,9 @@ class CustomerSurveyForm(forms.Form):
             }
             for pillar in self.pillars
         ]
-        if self.is_bound:
-            # Keep the customer's own order when the page comes back with an error.
+        if self.is_bound or any(key.startswith("rank_") for key in self.initial):
+            # Keep the customer's own order when the page comes back with an error or in
+            # another language.
             def key(row):
                 try:
                     return (0, int(row["rank"].value()))

@@ -60,7 +60,7 @@ def read_job(job: ImportJob, pillars: Sequence) -> Review:
         respondents += 1
         if reader is not None and len(preview) < PREVIEW_RESPONDENTS:
             response, problem = reader.read(line, row)
-            order = sorted(response.ranks, key=response.ranks.get) if response else []
+            order = sorted(response.ranks, key=response.ranks.__getitem__) if response else []
             preview.append((line, [names[pk] for pk in order], problem))
     return Review(rows, layout, unknown, respondents, preview)
 

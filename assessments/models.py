@@ -47,7 +47,9 @@ class Pillar(models.Model):
         help_text=_("Retired pillars are left out of new rounds; existing rounds keep them."),
     )
 
-    objects = PillarQuerySet.as_manager()
+    # django-modeltranslation swaps in a language-aware subclass of this manager at start-up,
+    # which the type checker cannot see.
+    objects = PillarQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["position"]
@@ -70,6 +72,22 @@ MAX_PILLARS = 50
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class LanguagePreference(models.Model):
+    """The language a user chose in the header, restored on their next sign-in on any device."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
 
 
 class Role(models.TextChoices):
@@ -389,6 +407,15 @@ class CustomerSurvey(models.Model):
             "Leave empty for the standard wording."
         ),
     )
+    language = models.CharField(
+        _("survey language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language customers see first; they can switch. Blank: their browser's language."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -623,6 +650,57 @@ class ImportLayoutChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.fingerprint}"
+
+
+# ----------------------------------------------------------------------------- big exports
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """A big export built by the background worker; the file is kept here, so every server can
+    hand it out, and progress is written here for the page to show."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    name = models.CharField(max_length=40)
+    fmt = models.CharField(max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    filename = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ExportStatus]),
+                name="export_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="export_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
 # Split by feature (STYLE.md): the CX diagnostic and the team's CX dashboard live in their own

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, router, transaction
@@ -42,6 +43,9 @@ from .models import (
 )
 from .ranking import is_complete_ranking
 
+if TYPE_CHECKING:
+    from .imports import ParseResult
+
 
 class RuleBroken(Exception):
     """A business rule refused the write; the message is meant for the user."""
@@ -55,14 +59,14 @@ class Answer:
     note: str = ""
 
 
-def create_team(*, name: str, lead) -> Team:
+def create_team(*, name: str, lead: User) -> Team:
     with transaction.atomic():
         team = Team.objects.create(name=name)
         Membership.objects.create(team=team, user=lead, role=Role.LEAD)
     return team
 
 
-def join_team(*, team: Team, user) -> Membership:
+def join_team(*, team: Team, user: User) -> Membership:
     """Idempotent: joining twice keeps the first membership and its role."""
     membership, _created = Membership.objects.get_or_create(team=team, user=user)
     return membership
@@ -126,7 +130,7 @@ def title_taken(*, team: Team, title: str) -> bool:
 
 
 def create_assessment(
-    *, team: Team, title: str, created_by, framework: str = Framework.PILLARS
+    *, team: Team, title: str, created_by: User, framework: str = Framework.PILLARS
 ) -> Assessment:
     """A new round with the active pillars, in position order, frozen for its lifetime."""
     if framework == Framework.DIAGNOSTIC:
@@ -160,7 +164,7 @@ def set_assessment_open(*, assessment: Assessment, is_open: bool) -> Assessment:
     return assessment
 
 
-def submit_scorecard(*, assessment: Assessment, user, answers: Sequence[Answer]) -> Scorecard:
+def submit_scorecard(*, assessment: Assessment, user: User, answers: Sequence[Answer]) -> Scorecard:
     """Create or replace the user's scorecard for the round; all or nothing."""
     pillar_ids = [link.pillar_id for link in assessment.pillar_links.all()]
     n = len(pillar_ids)
@@ -174,7 +178,7 @@ def submit_scorecard(*, assessment: Assessment, user, answers: Sequence[Answer])
     return _save_scorecard(assessment=assessment, user=user, answers=answers)
 
 
-def _save_scorecard(*, assessment: Assessment, user, answers: Sequence[Answer]) -> Scorecard:
+def _save_scorecard(*, assessment: Assessment, user: User, answers: Sequence[Answer]) -> Scorecard:
     with transaction.atomic():
         # Lock the round: closing it and saving into it cannot interleave, and two simultaneous
         # saves by one colleague queue up here, so the second finds the first one's scorecard.
@@ -366,7 +370,9 @@ _RESPONSE_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_responses(survey, responses: Sequence[NewResponse], source, now) -> list[int]:
+def _insert_responses(
+    survey: CustomerSurvey, responses: Sequence[NewResponse], source: str, now: dt.datetime
+) -> list[int]:
     """Multi-row INSERT … RETURNING without model instances (they were most of an import's
     time); the keys come back in the order of the rows, as bulk_create relies on too."""
     connection = connections[router.db_for_write(CustomerResponse)]
@@ -386,7 +392,7 @@ def _insert_responses(survey, responses: Sequence[NewResponse], source, now) -> 
     with connection.cursor() as cursor:
         for start in range(0, len(responses), per_statement):
             chunk = responses[start : start + per_statement]
-            params: list[object] = []
+            params: list[Any] = []
             for r in chunk:
                 # Every response gets a key, so that the app's own export (which writes it as
                 # response_id) imports back without duplicating anything.
@@ -401,7 +407,13 @@ def _insert_responses(survey, responses: Sequence[NewResponse], source, now) -> 
     return keys
 
 
-def _copy_responses(connection, survey, responses, source, now) -> list[int]:
+def _copy_responses(
+    connection: Any,
+    survey: CustomerSurvey,
+    responses: Sequence[NewResponse],
+    source: str,
+    now: dt.datetime,
+) -> list[int]:
     """PostgreSQL: keys drawn from the table's sequence, rows sent with COPY. Client-side
     binding parses every multi-row INSERT again, which cost more than the database's work."""
     quote = connection.ops.quote_name
@@ -428,7 +440,7 @@ def _copy_responses(connection, survey, responses, source, now) -> list[int]:
 _ANSWER_COLUMNS = ("response_id", "pillar_id", "rank", "experience", "expectation")
 
 
-def _insert_answers(rows: Iterable[tuple]) -> None:
+def _insert_answers(rows: Iterable[tuple[Any, ...]]) -> None:
     """Multi-row INSERTs without model instances: ten answers per response made those the cost.
 
     Values were validated by ``_check_response``; the table's constraints still apply.
@@ -475,7 +487,7 @@ def _insert_answers(rows: Iterable[tuple]) -> None:
         sqlite_row = "(" + ", ".join(["?"] * width) + ")"
         with connection.cursor() as cursor, connection.wrap_database_errors:
             raw = cursor.cursor
-            chunk: list[tuple] = []
+            chunk: list[tuple[Any, ...]] = []
             for row in rows:
                 chunk.append(row)
                 if len(chunk) >= per_statement:
@@ -524,7 +536,7 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
     with transaction.atomic():
         CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
         SurveyTally.objects.filter(survey=survey).delete()
-        responses: dict[int, dict] = {}
+        responses: dict[int, dict[str, Any]] = {}
         sources: dict[int, str] = {}
         for pk, generation, nps, ces, source in CustomerResponse.objects.filter(
             survey=survey
@@ -572,11 +584,11 @@ IMPORT_BATCH = 10_000
 def _answers_signature(
     generation: str,
     nps: int | None,
-    ranks: dict,
-    experience: dict,
-    expectation: dict,
+    ranks: dict[int, int],
+    experience: dict[int, int],
+    expectation: dict[int, int],
     ces: int | None = None,
-) -> tuple:
+) -> tuple[Any, ...]:
     return (
         generation,
         nps,
@@ -587,7 +599,7 @@ def _answers_signature(
     )
 
 
-def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tuple]:
+def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     """Response id -> signature of the stored answers, for the ids already in the survey."""
     own = {int(i[len(OWN_ID_PREFIX) :]): i for i in ids if _is_own_id(i)}
     found: dict[int, str] = {}
@@ -606,11 +618,11 @@ def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tupl
             found[pk] = own[pk]
     if not found:
         return {}
-    data: dict[int, dict] = {}
+    data: dict[int, dict[str, Any]] = {}
     keys = list(found)
     for start in range(0, len(keys), 900):
-        chunk = keys[start : start + 900]
-        for pk, generation, nps, ces in CustomerResponse.objects.filter(pk__in=chunk).values_list(
+        pks = keys[start : start + 900]
+        for pk, generation, nps, ces in CustomerResponse.objects.filter(pk__in=pks).values_list(
             "pk", "generation", "nps", "ces"
         ):
             data[pk] = {"generation": generation, "nps": nps, "ces": ces, "r": {}, "x": {}, "e": {}}
@@ -637,10 +649,10 @@ def _is_own_id(value: str) -> bool:
 def import_responses(
     *,
     assessment: Assessment,
-    result,
+    result: ParseResult,
     skip_bad_rows: bool,
-    on_batch=None,
-    should_stop=None,
+    on_batch: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportOutcome:
     """Write parsed rows; any bad or conflicting row stops the whole import unless
     ``skip_bad_rows``. A row whose id is stored with the same answers is "already imported";

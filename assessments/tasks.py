@@ -2,7 +2,13 @@
 
 from django_tasks import task
 
-from . import import_jobs
+from . import export_jobs, import_jobs
+
+
+@task()
+def build_export(job_id: int) -> None:
+    """Build a big export; progress and the file are written to its ExportJob."""
+    export_jobs.run(job_id)
 
 
 @task()

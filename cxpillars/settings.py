@@ -8,14 +8,22 @@ Environment variables:
     SECURE_SSL_REDIRECT, SECURE_COOKIES, SECURE_PROXY_SSL_HEADER   true/false
     SECURE_HSTS_SECONDS   integer seconds
     EMAIL_BACKEND, DEFAULT_FROM_EMAIL   mail (console backend by default)
-    CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (for the survey rate limit)
+    CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (rate limits, login throttle)
     SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
+    SIGNUP_RATE_LIMIT        sign-ups (each sends a mail) per client, e.g. 10/3600
+    REDIS_URL                e.g. redis://127.0.0.1:6379/0: cache and rate limits in Redis
+                             (default: the database cache, shared by every worker and server)
+    EXPORT_BACKGROUND_ROWS   an XLSX of more responses than this (a CSV of 10x) is built in the
+                             background
+    LOGIN_FAILURE_LIMIT      failed logins per account and per client before a 15-minute pause
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -61,6 +69,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Whether this is a deployed (reachable) site, as configured: the test runner turns DEBUG off for
+# its run, but a test database is not a public site (seed_demo asks this).
+CXP_PUBLIC_SITE = not DEBUG
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
@@ -79,6 +90,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before the admin, so its translation-aware admin classes and fields register first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,19 +103,27 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "assessments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized request before anything (CSRF's check included) reads its body.
+    "assessments.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessments.middleware.RememberedLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cxpillars.urls"
@@ -163,6 +184,16 @@ LANGUAGES = [
     ("af", _("Afrikaans")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Formats for languages Django ships none for (Afrikaans).
+FORMAT_MODULE_PATH = ["cxpillars.formats"]
+# Pillar texts per language (django-modeltranslation): English is the reference; a missing
+# translation reads as English on team pages and is flagged in the admin (assessments.languages).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# The language a signed-in user chose is remembered on their account and in this cookie.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -192,7 +223,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CX Pillars <noreply@localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every worker and every server (rate limits live in it): the database cache by
+# default (its table is made by migrate), Redis when REDIS_URL is set. Sessions stay in the
+# database (Django's default session engine), so they survive a Redis restart.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "assessments.throttling.DatabaseCache",
+            "LOCATION": "cxpillars_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Background work (big imports and exports) through django-tasks, the backport of Django 6's
 # tasks framework. The database backend needs no extra server: `manage.py db_worker` runs the
@@ -207,6 +254,7 @@ TASKS = {
 # Security: strict by default when DEBUG is off; each switch can be relaxed behind a TLS proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -214,6 +262,45 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): our own files only, no inline script at all. Style
+# *attributes* are allowed: the bars and heat-map cells take their width or colour from the data
+# (server-computed numbers, never user text); an attribute cannot run script, and with img-src and
+# font-src limited to this site it cannot send anything elsewhere either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap's CSS draws its icons (menu, select arrow, check marks) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the app never uses, switched off for every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "payment", "usb",
+    )
+}  # fmt: skip
+
+# Request bodies: form fields at most 1 MB, a file above 2.5 MB goes to a temporary file. The
+# whole body is checked against its Content-Length before anything reads it
+# (assessments.middleware): 1 MB, or the import limit plus room for the form for a signed-in user.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 CXP_TRUSTED_PROXY_HOPS = env_int("CXP_TRUSTED_PROXY_HOPS", 0)
 
@@ -229,9 +316,32 @@ def _rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
-# Survey submissions per client (IP) and survey: count/seconds. Kept in the cache, so per process
-# with the default local-memory cache.
+# An XLSX of more customer responses than this (a CSV of ten times as many) is built by the
+# background worker (assessments/export_jobs.py).
+CXP_EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+
+# Survey submissions per client (IP) and survey: count/seconds, counted in the shared cache.
 CXP_SURVEY_RATE_LIMIT = _rate("SURVEY_RATE_LIMIT", "30/600")
+# Sign-ups per client: each one sends a mail, so an open form must not become a mail cannon.
+CXP_SIGNUP_RATE_LIMIT = _rate("SIGNUP_RATE_LIMIT", "10/3600")
+
+# Login throttle (django-axes) for the site login and the admin: failed attempts are stored in
+# the database, so every worker and server counts them together. A client (IP, behind the
+# trusted proxies above) and an account are each locked after LOGIN_FAILURE_LIMIT failures, for
+# 15 minutes (the lockout page says so); the page says the same whether the account exists or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = max(1, env_int("LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "assessments.throttling.login_client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A success does not wipe the failures: axes would delete every failure from that client, so
+# logging in to one's own account between guesses would reset the count on someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

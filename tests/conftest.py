@@ -1,15 +1,38 @@
 import importlib
 import itertools
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import translation
 
 from assessments import services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_catalogues():
+    """Build the .mo files the Makefile builds, when missing or older than their .po (a plain
+    ``pytest`` run without ``make``); the catalogue test checks the .po files themselves."""
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread; each test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -19,13 +42,19 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _pillars_after_flush(request):
-    """Transactional tests flush the tables after each test; put the seeded rows back."""
+    """Transactional tests flush the tables after each test; put the seeded rows back, and empty
+    the database cache (rate-limit counters), which flush does not touch."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        for migration in ("0002_seed_pillars", "0007_seed_diagnostic"):
+        for migration in (
+            "0002_seed_pillars",
+            "0007_seed_diagnostic",
+            "0016_seed_pillar_translations",
+        ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
+        cache.clear()
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):

@@ -233,6 +233,7 @@ def test_a_missing_or_invalid_answer_is_shown_next_to_the_question_and_nothing_s
     assert response.status_code == 400
     html = response.content.decode()
     assert "Answer Yes, Partly or No." in html
+    assert f'href="#id_reply_{first.pk}_0"' in html  # the error summary links to the question
     assert "Select a valid choice" in html
     assert not DiagnosticResponse.objects.exists()
 

@@ -22,7 +22,7 @@ FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits 
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
     cache.clear()
     yield
     cache.clear()
@@ -85,7 +85,8 @@ def test_a_valid_submission_is_stored_with_its_answers_and_tallies(client, surve
     )
     response = client.post(_public(survey), data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("survey_thanks", args=[survey.token])
+    # The thanks page speaks the language the survey was answered in.
+    assert response["Location"] == reverse("survey_thanks", args=[survey.token]) + "?lang=en"
     stored = CustomerResponse.objects.get()
     assert (stored.generation, stored.nps, stored.source) == ("gen-x", 9, "web")
     answers = {a.pillar_id: a for a in stored.answers.all()}
@@ -267,7 +268,8 @@ def test_public_page_and_submission_query_counts_do_not_grow_with_responses(
         client.get(url)
     page_queries = len(page.captured_queries)
     data = _form_post(client, survey)
-    with django_assert_max_num_queries(12) as post:
+    # 11 to store the response, 6 to open this client's rate-limit window in the shared cache.
+    with django_assert_max_num_queries(17) as post:
         assert client.post(url, data).status_code == 302
     post_queries = len(post.captured_queries)
     bulk = [

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -8,49 +10,67 @@ from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 from .conftest import make_assessment, make_scorecard, make_team, make_user
 
+SIGNUP = {"password1": "a-long-unusual-pass-77", "password2": "a-long-unusual-pass-77"}
 
-def test_signup_logs_in_and_lands_on_my_teams(client, db):
+
+def _activation_link(message) -> str:
+    return re.search(r"http://testserver(/accounts/activate/\S+)", message.body).group(1)
+
+
+def test_signup_mails_a_link_that_activates_logs_in_and_lands_on_my_teams(client, db):
     response = client.post(
         reverse("assessments:signup"),
-        {
-            "username": "newbie",
-            "email": "newbie@example.com",
-            "password1": "a-long-unusual-pass-77",
-            "password2": "a-long-unusual-pass-77",
-        },
+        {"username": "newbie", "email": "newbie@example.com", **SIGNUP},
     )
-    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:signup_sent")
+    user = get_user_model().objects.get(username="newbie")
+    assert not user.is_active  # nothing usable until the address is confirmed
+    assert client.get(reverse("assessments:dashboard")).status_code == 302
+    assert mail.outbox[0].to == ["newbie@example.com"]
+    link = _activation_link(mail.outbox[0])
+    response = client.get(link)
     assert response["Location"] == reverse("assessments:dashboard")
     assert client.get(reverse("assessments:dashboard")).status_code == 200
+    user.refresh_from_db()
+    assert user.is_active
+    client.logout()
+    assert client.get(link).status_code == 400  # the link works once
 
 
 def test_signup_keeps_the_join_link_as_next(client, team):
     join = reverse("assessments:join", args=[team.join_token])
-    response = client.post(
+    client.post(
         reverse("assessments:signup") + f"?next={join}",
-        {
-            "username": "invitee",
-            "email": "invitee@example.com",
-            "password1": "a-long-unusual-pass-77",
-            "password2": "a-long-unusual-pass-77",
-            "next": join,
-        },
+        {"username": "invitee", "email": "invitee@example.com", **SIGNUP, "next": join},
     )
-    assert response["Location"] == join
+    assert client.get(_activation_link(mail.outbox[0]))["Location"] == join
 
 
 def test_signup_refuses_an_offsite_next(client, db):
-    response = client.post(
+    client.post(
         reverse("assessments:signup"),
         {
             "username": "x1",
             "email": "x1@example.com",
-            "password1": "a-long-unusual-pass-77",
-            "password2": "a-long-unusual-pass-77",
+            **SIGNUP,
             "next": "https://evil.example.com/",
         },
     )
-    assert response["Location"] == reverse("assessments:dashboard")
+    assert "evil" not in mail.outbox[0].body
+    assert client.get(_activation_link(mail.outbox[0]))["Location"] == reverse(
+        "assessments:dashboard"
+    )
+
+
+def test_a_forged_activation_link_is_refused_and_activates_nobody(client, db):
+    client.post(
+        reverse("assessments:signup"), {"username": "x4", "email": "x4@example.com", **SIGNUP}
+    )
+    link = _activation_link(mail.outbox[0])
+    response = client.get(link.rstrip("/")[:-3] + "abc/")
+    assert response.status_code == 400
+    assert client.get(reverse("assessments:activate", args=["9" * 5000, "x-y"])).status_code == 400
+    assert not get_user_model().objects.get(username="x4").is_active
 
 
 def test_signup_with_a_mismatched_password_shows_the_error_and_creates_nobody(client, db):
@@ -68,18 +88,22 @@ def test_signup_with_a_mismatched_password_shows_the_error_and_creates_nobody(cl
     assert not get_user_model().objects.filter(username="x2").exists()
 
 
-def test_signup_refuses_an_email_already_used(client, lead):
-    response = client.post(
-        reverse("assessments:signup"),
-        {
-            "username": "x3",
-            "email": lead.email.upper(),
-            "password1": "a-long-unusual-pass-77",
-            "password2": "a-long-unusual-pass-77",
-        },
+def test_signup_with_an_address_in_use_looks_the_same_and_mails_the_owner(client, lead):
+    fresh = client.post(
+        reverse("assessments:signup"), {"username": "x5", "email": "x5@example.com", **SIGNUP}
     )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    taken = client.post(
+        reverse("assessments:signup"),
+        {"username": "x3", "email": lead.email.upper(), **SIGNUP},
+    )
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert not get_user_model().objects.filter(username="x3").exists()
+    owner_mail = mail.outbox[1]
+    assert owner_mail.to == [lead.email.upper()]
+    assert "already has an account" in owner_mail.body
+    assert "/accounts/activate/" not in owner_mail.body
+    page = client.get(taken["Location"]).content.decode()
+    assert "already" not in page and "Check your email" in page
 
 
 def test_password_reset_sends_a_mail(client, lead):
@@ -438,6 +462,26 @@ def test_join_page_and_account_pages_use_few_queries(client, team, django_assert
     for name in ["login", "assessments:signup", "password_reset"]:
         with django_assert_max_num_queries(2):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_flood_of_signups_from_one_client_gets_429_and_sends_no_more_mail(client, db, settings):
+    settings.CXP_SIGNUP_RATE_LIMIT = (3, 3600)
+    statuses = [
+        client.post(
+            reverse("assessments:signup"),
+            {"username": f"flood{i}", "email": f"victim{i}@example.com", **SIGNUP},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    assert get_user_model().objects.filter(username__startswith="flood").count() == 3
+    other = client.post(
+        reverse("assessments:signup"),
+        {"username": "elsewhere", "email": "elsewhere@example.com", **SIGNUP},
+        REMOTE_ADDR="198.51.100.77",
+    )
+    assert other.status_code == 302
 
 
 def test_team_page_compares_agreement_as_mean_rho_whatever_the_team_size(client, lead, pillars):

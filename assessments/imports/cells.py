@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from assessments.languages import generation_wordings
 from assessments.models import GENERATION_SHORT_NAMES, Generation
 from assessments.ranking import small_whole_number
 
@@ -183,6 +184,7 @@ def generation_lookup() -> dict[str, str]:
             str(generation.label),
             str(GENERATION_SHORT_NAMES[generation]),
             *_GENERATION_VARIANTS[generation],
+            *generation_wordings(generation),  # every language's labels (issue 13)
         ]
         with translation.override("en"):
             wordings += [str(generation.label), str(GENERATION_SHORT_NAMES[generation])]

@@ -96,7 +96,7 @@ def is_blank(value: object) -> bool:
 
 def is_blank_row(row: Sequence[object]) -> bool:
     try:
-        return not "".join(row).strip()  # rows of a CSV file: all text
+        return not "".join(row).strip()  # type: ignore[arg-type]  # CSV rows: all text
     except TypeError:
         return all(is_blank(value) for value in row)
 

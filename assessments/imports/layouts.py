@@ -228,7 +228,7 @@ def _columns(rows: Sequence[Sequence[object]], tool: str, header_rows: list[int]
     second += [""] * (width - len(second))
     columns: list[_Column] = []
     if tool == "Qualtrics":
-        tags = {}
+        tags: dict[str, list[int]] = {}
         for index, tag in enumerate(first):
             match = _QUALTRICS_TAG.fullmatch(tag)
             key = match.group(1) if match and not tag.upper().endswith("_NPS_GROUP") else tag
@@ -262,7 +262,8 @@ def _columns(rows: Sequence[Sequence[object]], tool: str, header_rows: list[int]
         lime = _LIMESURVEY.fullmatch(header)
         if lime:
             rest = lime.group(3).lstrip(". ").strip()
-            question = _BRACKETED.fullmatch(rest).group(1) if _BRACKETED.fullmatch(rest) else rest
+            bracketed = _BRACKETED.fullmatch(rest)
+            question = bracketed.group(1) if bracketed else rest
             columns.append(
                 _Column(
                     index,
@@ -656,8 +657,8 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
             if match.pillar is not None:
                 claimed.setdefault(match.pillar.pk, []).append(header)
         twice = {pk: headers for pk, headers in claimed.items() if len(headers) > 1}
-        for pk, headers in twice.items():
-            if pk in group.pillars:
+        for named, headers in twice.items():
+            if named in group.pillars:
                 continue  # the lead chose one of them
             layout.problems.append(
                 str(
@@ -666,7 +667,7 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
                         "ignore the others."
                     )
                 )
-                % {"columns": ", ".join(f"“{h}”" for h in headers), "pillar": names[pk]}
+                % {"columns": ", ".join(f"“{h}”" for h in headers), "pillar": names[named]}
             )
         doubled = {h for headers in twice.values() for h in headers}
         for header, pk, certainty in zip(
@@ -684,7 +685,7 @@ def finish(layout: Layout, matcher: PillarMatcher) -> None:
                     )
                     % {"column": header}
                 )
-            elif certainty == PROBABLE:
+            elif certainty == PROBABLE and pk is not None:
                 message = str(_("“%(column)s” was read as %(pillar)s: check that it is right.")) % {
                     "column": header,
                     "pillar": names[pk],

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from assessments.languages import pillar_wordings as wordings_in_every_language
+
 
 class PillarLike(Protocol):
     pk: int
@@ -121,7 +123,8 @@ def _word_key(text: str) -> str:
 
 def pillar_wordings(pillar: PillarLike) -> list[str]:
     """Every wording a pillar may be written in; the single place to add more (translations)."""
-    return [w for w in (pillar.slug, pillar.name, pillar.customer_label) if w]
+    # Slug, then name and customer wording in each of the six languages (issue 13).
+    return [w for w in dict.fromkeys(wordings_in_every_language(pillar)) if w]
 
 
 @dataclass(frozen=True)

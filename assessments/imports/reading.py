@@ -396,7 +396,7 @@ class RowReader:
         rank_problems: list[str] = []
         ranks = self._ranks(cell, rank_problems)
         problems += rank_problems
-        ratings = {EXPERIENCE: {}, EXPECTATION: {}}
+        ratings: dict[str, dict[int, int]] = {EXPERIENCE: {}, EXPECTATION: {}}
         for kind, group in self.ratings:
             ratings[kind] = self._ratings(cell, kind, group, problems)
         if problems:
@@ -416,7 +416,9 @@ class RowReader:
         )
 
 
-def data_rows(rows: Sequence[Sequence[object]], layout: Layout) -> Iterator[tuple[int, list]]:
+def data_rows(
+    rows: Sequence[Sequence[object]], layout: Layout
+) -> Iterator[tuple[int, Sequence[object]]]:
     """(line, row) of every data row: blank rows and comments are left out."""
     for index in range(layout.data_start, len(rows)):
         row = rows[index]

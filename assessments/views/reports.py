@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import charts, exports
+from .. import charts, export_jobs, exports
 from ..diagnostic import diagnostic_document, load_diagnostic
 from ..exports import EXPORT_NAMES
 from ..gap_report import QUADRANT_LABELS, gap_report, team_trends
@@ -127,6 +127,12 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     if name not in EXPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404
     assessment = assessment_for(request, pk, lead=name in exports.LEAD_ONLY_EXPORTS)
+    filename = f"{slugify(assessment.title) or 'round'}-{name}"
+    if export_jobs.in_background(assessment, name, fmt):
+        job = export_jobs.start(
+            assessment=assessment, user=request.user, name=name, fmt=fmt, filename=filename
+        )
+        return redirect("assessments:export_job", pk=assessment.pk, job_id=job.pk)
     if name == "responses":
         table = exports.responses_table(assessment)  # data to re-import: keys stay as they are
     elif name == "trends":
@@ -137,7 +143,6 @@ def export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
     else:
         report = gap_report(assessment, performance=request.GET.get("performance"))
         table = exports.readable_table(exports.report_table(report, name), report.data.pillars)
-    filename = f"{slugify(assessment.title) or 'round'}-{name}"
     if fmt == "csv":
         return exports.csv_response(filename, table)
     return exports.xlsx_response(filename, name, table)

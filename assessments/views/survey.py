@@ -6,15 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, exports, imports, services
+from .. import charts, exports, imports, languages, services, throttling
 from ..forms import CustomerSurveyForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -61,6 +61,7 @@ def _remember_answer(request: HttpRequest, response: HttpResponse, survey: Custo
 
 
 def _already_answered(request: HttpRequest, survey: CustomerSurvey, *, status: int) -> HttpResponse:
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
     return render(
         request,
         "assessments/survey_answered.html",
@@ -72,27 +73,12 @@ def _already_answered(request: HttpRequest, survey: CustomerSurvey, *, status: i
 # ----------------------------------------------------------------------------- public page
 
 
-def _client_ip(request: HttpRequest) -> str:
-    hops = settings.CXP_TRUSTED_PROXY_HOPS
-    if hops:
-        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request: HttpRequest, survey: CustomerSurvey) -> bool:
-    """Count POSTs per client and survey in a fixed window; True once over the limit."""
+    """Count POSTs per client and survey in the shared cache; True once over the limit."""
     limit, window = settings.CXP_SURVEY_RATE_LIMIT
-    key = f"survey-rate:{survey.pk}:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return throttling.over_limit(
+        f"survey-rate:{survey.pk}:{throttling.client_ip(request)}", limit=limit, window=window
+    )
 
 
 def _public_survey(token: str) -> CustomerSurvey:
@@ -102,7 +88,34 @@ def _public_survey(token: str) -> CustomerSurvey:
     return survey
 
 
-def _unavailable(request: HttpRequest, *, closed: bool) -> HttpResponse:
+def _use_language(request: HttpRequest, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _survey_language(request: HttpRequest, survey: CustomerSurvey | None, offered: list[str]):
+    """The language to show a survey page in, and the one asked for if it cannot be offered.
+
+    In order: the customer's switch (or the page's own language on a resubmit), the link's
+    ``?lang=``, the lead's survey language, the browser's language.
+    """
+    requested = (
+        request.POST.get("switch_language")
+        or request.POST.get("language")
+        or request.GET.get("lang")
+        or ""
+    )
+    default = survey.language if survey is not None else ""
+    language = languages.pick_language([requested, default, request.LANGUAGE_CODE], offered)
+    _use_language(request, language)
+    refused = requested if requested in languages.LANGUAGE_CODES and requested != language else ""
+    return language, refused
+
+
+def _unavailable(
+    request: HttpRequest, *, closed: bool, survey: CustomerSurvey | None = None
+) -> HttpResponse:
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
     return render(
         request,
         "assessments/survey_unavailable.html",
@@ -119,7 +132,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     except Http404:
         return _unavailable(request, closed=False)
     if not survey.is_open:
-        return _unavailable(request, closed=True)
+        return _unavailable(request, closed=True, survey=survey)
     answered = _has_answered(request, survey)
     if request.method == "POST" and answered and not survey.allow_repeat_answers:
         # Back button, then Send again: the first answer stands.
@@ -131,7 +144,19 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     ):
         return _already_answered(request, survey, status=200)
     pillars = survey.assessment.round_pillars()
-    if request.method == "POST":
+    offered = languages.survey_languages(pillars)
+    language, refused = _survey_language(request, survey, [code for code, _name in offered])
+    if request.method == "POST" and request.POST.get("switch_language"):
+        # Another language mid-way: the same questions, the answers given so far kept.
+        form = CustomerSurveyForm(survey=survey, pillars=pillars)
+        form.initial = {
+            key: value
+            for key in [*form.fields, "nonce"]
+            if (value := request.POST.get(key)) not in (None, "")
+        }
+        form.initial.setdefault("nonce", _new_nonce(survey))
+        status = 200
+    elif request.method == "POST":
         if _over_rate_limit(request, survey):
             return render(request, "assessments/survey_rate_limited.html", status=429)
         form = CustomerSurveyForm(request.POST, survey=survey, pillars=pillars)
@@ -160,7 +185,10 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
                 else:
-                    thanks = redirect("survey_thanks", token=survey.token)
+                    # The thanks page speaks the language the survey was answered in.
+                    thanks = redirect(
+                        reverse("survey_thanks", args=[survey.token]) + f"?lang={language}"
+                    )
                     _remember_answer(request, thanks, survey)
                     return thanks
         status = 400
@@ -178,6 +206,8 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         {
             "survey": survey,
             "form": form,
+            "survey_languages": offered,
+            "refused_language": dict(settings.LANGUAGES).get(refused, ""),
             "pillar_count": len(pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
@@ -211,6 +241,7 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
         survey = _public_survey(token)
     except Http404:
         return _unavailable(request, closed=False)
+    _survey_language(request, survey, languages.LANGUAGE_CODES)
     return render(request, "assessments/survey_thanks.html", {"survey": survey})
 
 
@@ -251,6 +282,7 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 by_source[SOURCE_BY_CODE[value]] = number
         count = sum(by_generation.values())
         public_url = request.build_absolute_uri(reverse("survey_public", args=[survey.token]))
+        offered_languages = languages.survey_languages(assessment.round_pillars())
         latest = list(
             CustomerResponse.objects.filter(survey=survey).order_by("-submitted_at", "-pk")[:10]
         )
@@ -279,7 +311,11 @@ def _manage_context(request, assessment, survey, settings_form=None) -> dict:
                 "public_url": public_url,
                 "qr_code": charts.qr_code(public_url, title=_("QR code of the survey link")),
                 "invitation_text": invitation_text(assessment, public_url),
-                "settings_form": settings_form or SurveySettingsForm(instance=survey),
+                "language_links": [
+                    (code, name, f"{public_url}?lang={code}") for code, name in offered_languages
+                ],
+                "settings_form": settings_form
+                or SurveySettingsForm(instance=survey, offered_languages=offered_languages),
             }
         )
     return context
@@ -341,7 +377,11 @@ def survey_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, survey = _survey_for(request, pk, lead=True, required=True)
-    form = SurveySettingsForm(request.POST, instance=survey)
+    form = SurveySettingsForm(
+        request.POST,
+        instance=survey,
+        offered_languages=languages.survey_languages(assessment.round_pillars()),
+    )
     if form.is_valid():
         form.save()
         messages.success(request, _("Survey settings saved."))

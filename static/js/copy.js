@@ -1,6 +1,10 @@
-/* "Copy" buttons next to read-only link fields; without JavaScript the field is still selectable. */
+/* "Copy" buttons next to read-only link fields; without JavaScript the field is still selectable.
+   A click in such a field selects the whole link. */
 (function () {
   "use strict";
+  document.querySelectorAll("[data-select-on-click]").forEach(function (field) {
+    field.addEventListener("click", function () { field.select(); });
+  });
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {

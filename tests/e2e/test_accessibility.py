@@ -65,7 +65,8 @@ def build_demo() -> Demo:
 
 
 # Screens reach their state by selectors that do not depend on the language of the page.
-SUBMIT = "main form[method=post] [type=submit]"
+# The survey's language buttons are submit buttons too (they keep the answers); not the one.
+SUBMIT = "main form[method=post] [type=submit]:not([name=switch_language])"
 
 
 def upload(page, name: str, content: str, *, skip_bad_rows: bool = False) -> None:
@@ -103,14 +104,11 @@ def fill_scores(page, score: int = 4) -> None:
         page.locator(f"label[for='{radio.get_attribute('id')}']").click()
 
 
-def break_survey_ranking(page) -> None:
-    """Give two items the same place, as a tampered or stale form would."""
-    page.evaluate(
-        """() => {
-          const selects = document.querySelectorAll('#ranking select');
-          selects[1].value = selects[0].value;
-        }"""
-    )
+def place(page, count: int | None = None) -> None:
+    """Tap the first ``count`` unplaced items of the ranking (all of them by default)."""
+    items = page.locator("#ranking .ranking-item .rank-label")
+    for _ in range(count if count is not None else items.count()):
+        page.locator("#ranking .ranking-item.unplaced .rank-label").first.click()
 
 
 @dataclass(frozen=True)
@@ -142,10 +140,27 @@ def _scorecard_nojs_with_errors(page, demo):
 
 
 def _survey_with_errors(page, demo):
+    """Sent with three items placed: lists start unranked and a partial ranking is refused."""
     page.goto(demo.public(demo.survey))
-    break_survey_ranking(page)
+    place(page, 3)
     page.locator(SUBMIT).click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _survey_partly_ranked(page, demo):
+    page.goto(demo.public(demo.survey))
+    place(page, 4)
+
+
+def _survey_answered_before(page, demo):
+    """This browser sent an answer already: the survey says so instead of asking again."""
+    page.goto(demo.public(demo.survey))
+    if page.locator("#ranking").count():
+        place(page)
+        page.locator(SUBMIT).click()
+        page.wait_for_url("**/thanks/**")
+        page.goto(demo.public(demo.survey))
+    expect(page.locator("#ranking")).to_have_count(0)
 
 
 def _import_step(rows=None, *, skip_bad_rows=False, name="responses.csv", raw=None):
@@ -177,6 +192,29 @@ def _import_check(page, demo):
 
 def _bad_and_good_rows(demo):
     return [*good_rows(3), ["a11y-bad", *(["1"] * 10)]]
+
+
+def diagnostic_url(demo: Demo, page: str = "") -> str:
+    diagnostic = Assessment.objects.get(team=demo.team, title=seed_demo.DIAGNOSTIC_TITLE)
+    return f"/rounds/{diagnostic.pk}/{page}"
+
+
+def _diagnostic_with_errors(page, demo):
+    """Saved with one question unanswered: its error next to it."""
+    page.goto(diagnostic_url(demo, "diagnostic/"))
+    page.evaluate("() => document.querySelector('input[name^=reply_]:checked').checked = false")
+    page.locator(SUBMIT).click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _dashboard_import_refused(page, demo):
+    page.goto(f"/teams/{demo.team.pk}/dashboard/")
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "m.csv", "mimeType": "text/csv", "buffer": b"month,metric,value\n2026-13,x,y\n"}
+    )
+    form.locator("[type=submit]").click()
+    expect(page.locator("[data-testid=import-errors]")).to_be_visible()
 
 
 SCREENS = [
@@ -232,6 +270,8 @@ SCREENS = [
         user=None,
         viewport=PHONE,
     ),
+    Screen("public-survey-partly-ranked", _survey_partly_ranked, user=None),
+    Screen("public-survey-phone-partly-ranked", _survey_partly_ranked, user=None, viewport=PHONE),
     Screen("public-survey-with-errors", _survey_with_errors, user=None),
     Screen("public-survey-phone-with-errors", _survey_with_errors, user=None, viewport=PHONE),
     Screen(
@@ -245,11 +285,32 @@ SCREENS = [
         lambda page, demo: page.goto(demo.public(demo.closed_survey)),
         user=None,
     ),
+    Screen("public-survey-answered-before", _survey_answered_before, user=None),
     Screen(
         "survey-thanks",
         lambda page, demo: page.goto(demo.public(demo.survey, "thanks/")),
         user=None,
     ),
+    Screen("diagnostic-round", lambda page, demo: page.goto(diagnostic_url(demo))),
+    Screen(
+        "diagnostic-round-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo)),
+        viewport=PHONE,
+    ),
+    Screen("diagnostic-answers", lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/"))),
+    Screen("diagnostic-with-errors", _diagnostic_with_errors),
+    Screen(
+        "diagnostic-answers-phone",
+        lambda page, demo: page.goto(diagnostic_url(demo, "diagnostic/")),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard", lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/")),
+    Screen(
+        "cx-dashboard-phone",
+        lambda page, demo: page.goto(f"/teams/{demo.team.pk}/dashboard/"),
+        viewport=PHONE,
+    ),
+    Screen("cx-dashboard-import-refused", _dashboard_import_refused),
     Screen("admin-index", lambda page, demo: page.goto("/admin/"), user=seed_demo.ADMIN[0]),
     Screen(
         "admin-pillar-list",

@@ -1,8 +1,9 @@
 """The two journeys that matter most, with the keyboard only (Tab, Shift+Tab, Enter, Space, arrows).
 
 Every control is reachable, focus is always visible and follows the page's reading order (checked
-after every key by ``KeyboardWalk``). How a list is ranked with the keys lives in one function per
-widget (``rank_with_move_buttons``) so that a change to the ranking widget changes one place.
+after every key by ``KeyboardWalk``). How a list is ranked with the keys lives in two functions
+(``place_items``, ``rank_with_move_buttons``) so that a change to the ranking widget changes one
+place.
 """
 
 from playwright.sync_api import expect
@@ -19,6 +20,21 @@ def ranked_labels(page) -> list[str]:
     return page.locator("#ranking .ranking-item").evaluate_all(
         "items => items.map(li => li.dataset.name)"
     )
+
+
+def place_items(walk: KeyboardWalk, labels: list[str]) -> None:
+    """Rankings start unranked: Enter or Space on an item's name places it next (it joins the
+    placed items at the top) and focus stays on it. Give ``labels`` in an order Tab reaches them:
+    any first item, then the rest as they stand in the page."""
+    page = walk.page
+    for index, label in enumerate(labels):
+        walk.tab_to(where=lambda f, label=label: f.item == label and "rank-label" in f.classes)
+        walk.press("Enter" if index % 2 == 0 else "Space")
+        focus = walk.focus
+        assert focus.item == label and "rank-label" in focus.classes, f"focus moved: {focus}"
+        expect(page.locator("#ranking-status")).to_have_text(
+            f"{label} is now number {index + 1} of {len(ranked_labels(page))}."
+        )
 
 
 def rank_with_move_buttons(walk: KeyboardWalk, moves: list[tuple[str, str, int]]) -> None:
@@ -76,9 +92,11 @@ def test_colleague_fills_the_scorecard_with_the_keyboard_only(page, pillars):
     walk.press("Shift+Tab")
     walk.press("Tab")
 
-    # Step 2: rank with the ↑/↓ buttons.
+    # Step 2: rank, starting from an unranked list: place the second pillar first, then the
+    # others as they come; then move the last one up twice with its ↑ button.
     names = [p.name for p in pillars]
-    rank_with_move_buttons(walk, [(names[0], "down", 1), (names[-1], "up", 2)])
+    place_items(walk, [names[1], names[0], *names[2:]])
+    rank_with_move_buttons(walk, [(names[-1], "up", 2)])
     order = ranked_labels(page)
     assert order == [names[1], names[0], *names[2:7], names[9], names[7], names[8]]
 
@@ -120,11 +138,24 @@ def test_customer_answers_the_survey_with_the_keyboard_only(page, pillars):
     page.goto(f"/s/{survey.token}/")
     walk = KeyboardWalk(page)
     walk.start()
-    start = ranked_labels(page)
     by_label = {p.customer_label: p for p in pillars}
 
-    # Put the third item first and move the sixth one down.
-    rank_with_move_buttons(walk, [(start[2], "up", 2), (start[5], "down", 1)])
+    # Sent before ranking anything: the error summary takes the focus and leads to the list.
+    walk.tab_to("Send my answers")
+    walk.press("Enter", navigates=True)
+    summary = walk.focus
+    assert summary.id == "error-summary" and summary.visibleFocus, summary
+    link = walk.press("Tab")
+    assert link.name.startswith("Please put every item in order before sending: 0 of 10")
+    screenshot(page, "keyboard-survey-errors")
+    start = ranked_labels(page)
+    first_item = walk.press("Enter")
+    assert first_item.item == start[0] and "rank-label" in first_item.classes, first_item
+    assert not CustomerResponse.objects.exists()
+
+    # Place the third item first, then the others as they come; move the sixth one down.
+    place_items(walk, [start[2], *start[0:2], *start[3:]])
+    rank_with_move_buttons(walk, [(start[5], "down", 1)])
     order = ranked_labels(page)
     assert order == [*start[2:3], *start[0:2], *start[3:5], start[6], start[5], *start[7:]]
 
@@ -154,28 +185,29 @@ def test_customer_answers_the_survey_with_the_keyboard_only(page, pillars):
     assert {a.pillar_id: a.experience for a in answers.values() if a.experience} == rated
 
 
-def test_survey_error_summary_link_leads_to_the_ranking_item_in_error(page, pillars):
-    assessment = make_assessment(make_team(lead=make_user("survey-keys")))
-    survey = services.start_survey(assessment=assessment)
-    page.goto(f"/s/{survey.token}/")
-    # A stale or tampered form: two items share place 1 (the buttons cannot do that).
+def test_error_summary_link_to_a_ranked_item_in_error_focuses_its_first_control(page, pillars):
+    """A rank select is hidden behind the ranking widget: its link leads to the item instead."""
+    user = make_user("dup-keys")
+    assessment = make_assessment(make_team(lead=user))
+    login(page, "dup-keys")
+    page.goto(f"/rounds/{assessment.pk}/scorecard/")
+    # A stale form: every pillar scored, two pillars posted with the same place.
+    for pillar in pillars:
+        page.locator(f"label[for='id_score_{pillar.pk}_2']").click()
     page.evaluate(
-        "() => { const s = document.querySelectorAll('#ranking select'); s[1].value = s[0].value; }"
+        """() => document.querySelectorAll('#ranking select').forEach(
+             (select, index) => { select.value = String(Math.max(index, 1)); })"""
     )
     walk = KeyboardWalk(page)
     walk.start()
-    walk.tab_to("Send my answers")
+    walk.tab_to("Save my scorecard")
     walk.press("Enter", navigates=True)
-
-    summary = walk.focus
-    assert summary.id == "error-summary" and summary.visibleFocus, summary
+    assert walk.focus.id == "error-summary"
     link = walk.press("Tab")
-    assert "Place 1 is given more than once" in link.name
-    label = link.name.removeprefix("Rank of ").split(": Place")[0]
-    # The rank select behind the buttons is hidden: focus goes to the item's first button.
+    assert link.name.startswith(f"Rank of {pillars[0].name}: Rank 1 is given to more than one")
     target = walk.press("Enter")
-    assert target.name == f"Move {label} up", target
-    assert not CustomerResponse.objects.exists()
+    assert target.item == pillars[0].name, target
+    assert not Scorecard.objects.exists()
 
 
 def test_without_javascript_the_error_summary_links_focus_the_field(nojs_page, pillars):

@@ -1,5 +1,6 @@
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, PillarScore, Scorecard, Team
@@ -22,6 +23,9 @@ def test_new_user_signs_up_creates_team_and_round_and_fills_the_scorecard(page, 
     page.get_by_label("Password*", exact=True).fill("a-long-unusual-pass-77")
     page.get_by_label("Password confirmation").fill("a-long-unusual-pass-77")
     page.get_by_role("button", name="Sign up").click()
+    # The address is confirmed by mail before the account works.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(re.search(r"https?://\S+/accounts/activate/\S+", mail.outbox[-1].body).group(0))
 
     expect(page.get_by_role("heading", name="My teams")).to_be_visible()
     page.get_by_label("Team name").fill("Nadia's CX team")

@@ -2,14 +2,15 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.diagnostic import diagnostic_document, load_diagnostic
+from assessments.management.base import QuietCommand
 from assessments.models import Assessment
 from assessments.report_json import report_document
 
 
-class Command(BaseCommand):
+class Command(QuietCommand):
     help = "Print the report of one assessment round (same document as /rounds/<id>/report.json)."
 
     def add_arguments(self, parser):

@@ -191,6 +191,6 @@ class Command(BaseCommand):
                 if response is None:
                     self.stdout.write(f"line {line}: {problem}")
                 else:
-                    order = sorted(response.ranks, key=response.ranks.get)
+                    order = sorted(response.ranks, key=response.ranks.__getitem__)
                     self.stdout.write(f"line {line}: " + " > ".join(names[pk] for pk in order))
         self.stdout.write(f"Respondents: {respondents}")

@@ -1,12 +1,11 @@
 """Recompute the survey tallies from the stored answers (a repair tool)."""
 
-from django.core.management.base import BaseCommand
-
 from assessments import services
+from assessments.management.base import QuietCommand
 from assessments.models import CustomerSurvey
 
 
-class Command(BaseCommand):
+class Command(QuietCommand):
     help = "Recompute every survey's running tallies from its stored answers."
 
     def handle(self, *args, **options):

@@ -3,14 +3,17 @@
 import dataclasses
 import datetime as dt
 import random
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
+from assessments.management.base import QuietCommand
 from assessments.models import (
     Assessment,
     CustomerSurvey,
@@ -239,19 +242,44 @@ def demo_responses(
     return responses
 
 
-class Command(BaseCommand):
-    help = "Create demo data (safe to re-run: what exists is left as it is)."
+class Command(QuietCommand):
+    help = (
+        "Create demo data (safe to re-run: what exists is left as it is). With DEBUG off it "
+        "refuses, unless --i-know-this-is-public: then every demo account gets a random password."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--i-know-this-is-public",
+            action="store_true",
+            dest="public",
+            help="Seed a DEBUG=false (reachable) site anyway, with random passwords printed once.",
+        )
+
+    def handle(self, *args, public: bool = False, **options):
+        if settings.CXP_PUBLIC_SITE and not public:
+            raise CommandError(
+                "DEBUG is false: this looks like a public site, and the demo accounts have "
+                "well-known passwords. Add --i-know-this-is-public to seed it with random ones."
+            )
+        # On a public site each account gets its own random password, printed once below.
+        random_passwords = settings.CXP_PUBLIC_SITE
+        passwords = {
+            username: secrets.token_urlsafe(12) if random_passwords else default
+            for username, default in [(ADMIN[0], ADMIN[1])]
+            + [(name, DEMO_PASSWORD) for name in [LEAD, *COLLEAGUES]]
+        }
         rng = random.Random(2026)
         User = get_user_model()
+        created_users = []
         with transaction.atomic():
             admin, created = User.objects.get_or_create(
                 username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True}
             )
             if created:
-                admin.set_password(ADMIN[1])
+                admin.set_password(passwords[ADMIN[0]])
                 admin.save()
+                created_users.append(ADMIN[0])
 
             users = {}
             for username in [LEAD, *COLLEAGUES]:
@@ -259,8 +287,9 @@ class Command(BaseCommand):
                     username=username, defaults={"email": f"{username}@example.com"}
                 )
                 if created:
-                    user.set_password(DEMO_PASSWORD)
+                    user.set_password(passwords[username])
                     user.save()
+                    created_users.append(username)
                 users[username] = user
 
             team = Team.objects.filter(name=TEAM_NAME).first()
@@ -323,9 +352,16 @@ class Command(BaseCommand):
             self._metrics(team, random.Random(12))
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
-        self.stdout.write(f"  Admin:      {ADMIN[0]} / {ADMIN[1]}  (http://127.0.0.1:8000/admin/)")
-        self.stdout.write(f"  Team lead:  {LEAD} / {DEMO_PASSWORD}")
-        self.stdout.write(f"  Colleagues: {', '.join(COLLEAGUES)} / {DEMO_PASSWORD}")
+        if random_passwords:
+            self.stdout.write("  Random passwords (shown once; accounts that existed keep theirs):")
+            for username in created_users:
+                self.stdout.write(f"    {username} / {passwords[username]}")
+        else:
+            self.stdout.write(
+                f"  Admin:      {ADMIN[0]} / {ADMIN[1]}  (http://127.0.0.1:8000/admin/)"
+            )
+            self.stdout.write(f"  Team lead:  {LEAD} / {DEMO_PASSWORD}")
+            self.stdout.write(f"  Colleagues: {', '.join(COLLEAGUES)} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Round:      http://127.0.0.1:8000/rounds/{assessment.pk}/")
         self.stdout.write(f"  Survey:     http://127.0.0.1:8000/s/{survey.token}/")
         self.stdout.write(f"  Report:     http://127.0.0.1:8000/rounds/{assessment.pk}/report/")
