@@ -627,7 +627,7 @@ def _stored_signatures(survey: CustomerSurvey, ids: list[str]) -> dict[str, tupl
         ):
             data[pk] = {"generation": generation, "nps": nps, "ces": ces, "r": {}, "x": {}, "e": {}}
         for response_id, pillar_id, rank, experience, expectation in CustomerAnswer.objects.filter(
-            response_id__in=chunk
+            response_id__in=pks
         ).values_list("response_id", "pillar_id", "rank", "experience", "expectation"):
             entry = data[response_id]
             entry["r"][pillar_id] = rank
