@@ -243,7 +243,10 @@ def test_the_apps_own_responses_export_imports_back_without_duplicates(client, a
     )
     assert review.status_code == 302
     job_url = client.post(review["Location"], {"action": "import"})["Location"]
-    page = client.get(job_url).content.decode()
-    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    page = client.get(job_url)
+    words = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
     assert "Imported 0 responses. 3 rows were already imported earlier" in words
+    report = page.context["report"]
+    assert sorted(key for _line, key in report["already"]) == sorted(keys)
+    assert report["created"] == 0
     assert CustomerResponse.objects.count() == 3
