@@ -143,6 +143,10 @@ def test_rate_limit_login_throttle_and_tasks_hold_across_two_servers(servers, se
     team = make_team()
     assessment = make_assessment(team)
     survey = services.start_survey(assessment=assessment)
+    # One browser sends every answer here: let it answer again, so the rate limit (not the
+    # answered-already cookie) is what refuses it.
+    survey.allow_repeat_answers = True
+    survey.save(update_fields=["allow_repeat_answers"])
     pillars = assessment.round_pillars()
     lead = team.memberships.get().user
 
@@ -151,7 +155,10 @@ def test_rate_limit_login_throttle_and_tasks_hold_across_two_servers(servers, se
     statuses = []
     for index in range(6):
         url = f"{(first, second)[index % 2]}/s/{survey.token}/"
-        data = customer.form(url) | {f"rank_{p.pk}": str(i) for i, p in enumerate(pillars, 1)}
+        # ?again=1: the page offers the form again to a browser that has answered.
+        data = customer.form(url + "?again=1") | {
+            f"rank_{p.pk}": str(i) for i, p in enumerate(pillars, 1)
+        }
         statuses.append(customer.request(url, data)[0])
     assert statuses == [302, 302, 302, 302, 429, 429]
     assert CustomerResponse.objects.filter(survey=survey).count() == 4
