@@ -13,7 +13,7 @@ from .conftest import make_scorecard, make_user
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):  # the cache lives in the database
     cache.clear()
     yield
     cache.clear()

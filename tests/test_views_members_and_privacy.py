@@ -12,7 +12,7 @@ from .conftest import make_assessment, make_scorecard, make_team, make_user
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):  # the cache lives in the database
     cache.clear()
     yield
     cache.clear()
