@@ -178,15 +178,27 @@ def submit_scorecard(*, assessment: Assessment, user: User, answers: Sequence[An
     return _save_scorecard(assessment=assessment, user=user, answers=answers)
 
 
+def _lock_open_round_for_member(
+    assessment: Assessment, user: User, *, closed: str, outsider: str
+) -> None:
+    """Inside a transaction: lock the round row, so closing it and saving into it cannot
+    interleave and two simultaneous saves by one colleague queue up (the second finds the first
+    one's answers); refuse a closed round and a user outside the team."""
+    locked = Assessment.objects.select_for_update().only("is_open").get(pk=assessment.pk)
+    if not locked.is_open:
+        raise RuleBroken(closed)
+    if not Membership.objects.filter(team_id=assessment.team_id, user=user).exists():
+        raise RuleBroken(outsider)
+
+
 def _save_scorecard(*, assessment: Assessment, user: User, answers: Sequence[Answer]) -> Scorecard:
     with transaction.atomic():
-        # Lock the round: closing it and saving into it cannot interleave, and two simultaneous
-        # saves by one colleague queue up here, so the second finds the first one's scorecard.
-        locked = Assessment.objects.select_for_update().only("is_open").get(pk=assessment.pk)
-        if not locked.is_open:
-            raise RuleBroken(_("This round is closed; scorecards can no longer be changed."))
-        if not Membership.objects.filter(team_id=assessment.team_id, user=user).exists():
-            raise RuleBroken(_("Only members of the team can fill in a scorecard."))
+        _lock_open_round_for_member(
+            assessment,
+            user,
+            closed=_("This round is closed; scorecards can no longer be changed."),
+            outsider=_("Only members of the team can fill in a scorecard."),
+        )
         now = timezone.now()
         scorecard, created = Scorecard.objects.get_or_create(
             assessment=assessment, user=user, defaults={"submitted_at": now, "updated_at": now}
@@ -738,11 +750,12 @@ def submit_diagnostic(
     if len(given) != len(set(given)) or set(given) != question_ids:
         raise RuleBroken(_("Every question of the round needs exactly one answer."))
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().only("is_open").get(pk=assessment.pk)
-        if not locked.is_open:
-            raise RuleBroken(_("This round is closed; answers can no longer be changed."))
-        if not Membership.objects.filter(team_id=assessment.team_id, user=user).exists():
-            raise RuleBroken(_("Only members of the team can answer the diagnostic."))
+        _lock_open_round_for_member(
+            assessment,
+            user,
+            closed=_("This round is closed; answers can no longer be changed."),
+            outsider=_("Only members of the team can answer the diagnostic."),
+        )
         now = timezone.now()
         response, created = DiagnosticResponse.objects.get_or_create(
             assessment=assessment, user=user, defaults={"submitted_at": now, "updated_at": now}
