@@ -2,11 +2,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from . import versions
 from .languages import missing_texts
 from .models import (
     Assessment,
@@ -154,12 +156,16 @@ class PillarAdmin(TranslationAdmin):
 
     @admin.action(description=_("Retire selected pillars (left out of new rounds)"))
     def retire(self, request, queryset):
-        count = queryset.update(is_active=False)
+        with transaction.atomic():
+            count = queryset.update(is_active=False)
+            versions.everything_changed()  # an update() sends no signal
         self.message_user(request, _("Retired %(n)d pillars.") % {"n": count})
 
     @admin.action(description=_("Reactivate selected pillars"))
     def reactivate(self, request, queryset):
-        count = queryset.update(is_active=True)
+        with transaction.atomic():
+            count = queryset.update(is_active=True)
+            versions.everything_changed()  # an update() sends no signal
         self.message_user(request, _("Reactivated %(n)d pillars.") % {"n": count})
 
 

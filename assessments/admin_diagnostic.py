@@ -1,9 +1,11 @@
 """Admin of the CX diagnostic (areas and questions edited here) and of the team dashboard."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from . import versions
 from .models import (
     DiagnosticAnswer,
     DiagnosticArea,
@@ -52,12 +54,16 @@ class DiagnosticQuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retire selected questions (left out of new rounds)"))
     def retire(self, request, queryset):
-        count = queryset.update(is_active=False)
+        with transaction.atomic():
+            count = queryset.update(is_active=False)
+            versions.everything_changed()  # an update() sends no signal
         self.message_user(request, _("Retired %(n)d questions.") % {"n": count})
 
     @admin.action(description=_("Reactivate selected questions"))
     def reactivate(self, request, queryset):
-        count = queryset.update(is_active=True)
+        with transaction.atomic():
+            count = queryset.update(is_active=True)
+            versions.everything_changed()  # an update() sends no signal
         self.message_user(request, _("Reactivated %(n)d questions.") % {"n": count})
 
 

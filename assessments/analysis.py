@@ -1104,3 +1104,26 @@ def meets_target(
     if value is None or target is None:
         return None
     return value <= target if lower_is_better else value >= target
+
+
+def williams_orders(n: int) -> list[list[int]]:
+    """Item orders of a Williams Latin square (Williams 1949, Aust. J. Sci. Res. A 2:149–168).
+
+    Each item stands equally often in each position and immediately after each other item: n
+    orders for an even n, 2n (the square and its mirror) for an odd n. Showing respondents one
+    order drawn from these balances position and carry-over effects across the sample.
+    """
+    if n < 1:
+        return []
+    first = [0]
+    low, high = 1, n - 1
+    while len(first) < n:
+        first.append(low)
+        low += 1
+        if len(first) < n:
+            first.append(high)
+            high -= 1
+    orders = [[(item + shift) % n for item in first] for shift in range(n)]
+    if n % 2 and n > 1:
+        orders += [list(reversed(order)) for order in orders]
+    return orders

@@ -10,6 +10,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import versions
         from .languages import restore_language
 
+        versions.connect()
         user_logged_in.connect(restore_language, dispatch_uid="cxpillars.restore_language")

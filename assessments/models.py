@@ -126,6 +126,33 @@ SCORE_LABELS = {
 }
 
 
+# Fields that change only through ``versions`` (UPDATE … SET n = n + 1), never through save().
+VERSION_FIELDS = frozenset({"data_version", "form_version"})
+
+
+class VersionedModel(models.Model):
+    """A model with data-version counters that cached pages are keyed by (``page_cache``).
+
+    ``save()`` of an instance loaded before a version was raised must not write the old number
+    back: a page cached under that number would be served again. So a plain ``save()`` writes
+    every field but the counters; ``versions`` raises them with an UPDATE in the writer's
+    transaction.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        existing = not self._state.adding and not kwargs.get("force_insert") and not args
+        if existing and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in VERSION_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
 class TeamQuerySet(models.QuerySet):
     def for_user(self, user) -> "TeamQuerySet":
         """The one place that decides which teams a user may see: those they belong to."""
@@ -134,10 +161,12 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).annotate(viewer_role=F("memberships__role"))
 
 
-class Team(models.Model):
+class Team(VersionedModel):
     name = models.CharField(_("name"), max_length=100)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     join_token = models.CharField(_("join token"), max_length=64, unique=True, default=new_token)
+    # Raised by every write that changes a page of the team or of one of its rounds.
+    data_version = models.PositiveBigIntegerField(default=1, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
@@ -202,7 +231,7 @@ class AssessmentQuerySet(models.QuerySet):
         )
 
 
-class Assessment(models.Model):
+class Assessment(VersionedModel):
     """One assessment round of one team, with the pillars in force when it was created."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assessments")
@@ -222,6 +251,8 @@ class Assessment(models.Model):
         _("framework"), max_length=20, choices=Framework, default=Framework.PILLARS
     )
     pillars = models.ManyToManyField(Pillar, through="AssessmentPillar", related_name="+")
+    # Raised by every write that changes a page of this round (see ``versions``).
+    data_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -364,7 +395,7 @@ CES_LABELS = {
 }
 
 
-class CustomerSurvey(models.Model):
+class CustomerSurvey(VersionedModel):
     """The public survey of one round: customers rank the round's pillars in their own words."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="survey")
@@ -417,6 +448,9 @@ class CustomerSurvey(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by every write that changes the public form (settings, pillar texts), not by answers:
+    # the form customers see stays cached while answers pour in.
+    form_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("customer survey")

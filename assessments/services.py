@@ -42,6 +42,7 @@ from .models import (
     new_token,
 )
 from .ranking import is_complete_ranking
+from .versions import round_changed, survey_form_changed, team_changed
 
 if TYPE_CHECKING:
     from .imports import ParseResult
@@ -63,18 +64,25 @@ def create_team(*, name: str, lead: User) -> Team:
     with transaction.atomic():
         team = Team.objects.create(name=name)
         Membership.objects.create(team=team, user=lead, role=Role.LEAD)
+        # The new lead's "My teams" page lists it.
+        team_changed(team_id=team.pk)
     return team
 
 
 def join_team(*, team: Team, user: User) -> Membership:
     """Idempotent: joining twice keeps the first membership and its role."""
-    membership, _created = Membership.objects.get_or_create(team=team, user=user)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(team=team, user=user)
+        if created:
+            team_changed(team_id=team.pk)
     return membership
 
 
 def regenerate_join_link(*, team: Team) -> Team:
-    team.join_token = new_token()
-    team.save(update_fields=["join_token"])
+    with transaction.atomic():
+        team.join_token = new_token()
+        team.save(update_fields=["join_token"])
+        team_changed(team_id=team.pk)
     return team
 
 
@@ -89,7 +97,8 @@ def remove_member(*, team: Team, membership: Membership) -> None:
         if membership.role == Role.LEAD and len(leads) <= 1:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         Membership.objects.filter(pk=membership.pk).delete()
-        # The removed colleague knows the join link: a new one keeps them from walking back in.
+        # The removed colleague knows the join link: a new one keeps them from walking back in
+        # (and raises the team's data version: every page lists the members).
         regenerate_join_link(team=team)
 
 
@@ -105,6 +114,7 @@ def set_scorecard_excluded(*, scorecard: Scorecard, excluded: bool) -> Scorecard
             )
         scorecard.excluded_from_statistics = excluded
         scorecard.save(update_fields=["excluded_from_statistics"])
+        round_changed(assessment_id=scorecard.assessment_id, team_id=scorecard.assessment.team_id)
     return scorecard
 
 
@@ -116,6 +126,7 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         membership.role = role
         membership.save(update_fields=["role"])
+        team_changed(team_id=team.pk)
     return membership
 
 
@@ -154,13 +165,16 @@ def create_assessment(
             AssessmentPillar(assessment=assessment, pillar=pillar, position=index)
             for index, pillar in enumerate(pillars, start=1)
         )
+        round_changed(assessment_id=assessment.pk, team_id=team.pk)
     return assessment
 
 
 def set_assessment_open(*, assessment: Assessment, is_open: bool) -> Assessment:
-    assessment.is_open = is_open
-    assessment.closed_at = None if is_open else timezone.now()
-    assessment.save(update_fields=["is_open", "closed_at"])
+    with transaction.atomic():
+        assessment.is_open = is_open
+        assessment.closed_at = None if is_open else timezone.now()
+        assessment.save(update_fields=["is_open", "closed_at"])
+        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return assessment
 
 
@@ -217,6 +231,7 @@ def _save_scorecard(*, assessment: Assessment, user: User, answers: Sequence[Ans
             )
             for a in answers
         )
+        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return scorecard
 
 
@@ -239,22 +254,45 @@ class NewResponse:
 
 
 def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSurvey:
-    survey, _created = CustomerSurvey.objects.get_or_create(
-        assessment=assessment, defaults={"is_open": is_open}
-    )
+    with transaction.atomic():
+        survey, created = CustomerSurvey.objects.get_or_create(
+            assessment=assessment, defaults={"is_open": is_open}
+        )
+        if created:
+            round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return survey
 
 
 def set_survey_open(*, survey: CustomerSurvey, is_open: bool) -> CustomerSurvey:
     """Open or close the public link; a closed link says so politely and stores nothing."""
-    survey.is_open = is_open
-    survey.save(update_fields=["is_open"])
+    with transaction.atomic():
+        survey.is_open = is_open
+        survey.save(update_fields=["is_open"])
+        _survey_changed(survey)
+    return survey
+
+
+def _survey_changed(survey: CustomerSurvey) -> None:
+    survey_form_changed(
+        survey_id=survey.pk,
+        assessment_id=survey.assessment_id,
+        team_id=survey.assessment.team_id,
+    )
+
+
+def save_survey_settings(*, survey: CustomerSurvey) -> CustomerSurvey:
+    """Store the lead's survey settings (validated by ``SurveySettingsForm``)."""
+    with transaction.atomic():
+        survey.save()
+        _survey_changed(survey)
     return survey
 
 
 def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
-    survey.token = new_token()
-    survey.save(update_fields=["token"])
+    with transaction.atomic():
+        survey.token = new_token()
+        survey.save(update_fields=["token"])
+        _survey_changed(survey)
     return survey
 
 
@@ -292,41 +330,40 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
 
 
 def _add_to_tallies(survey: CustomerSurvey, counts: Counter[TallyKey]) -> None:
-    """Add counts to the survey's tallies; the caller holds the survey row lock."""
-    existing = {
-        (t.generation, t.pillar_id, t.metric, t.value): t
-        for t in SurveyTally.objects.filter(survey=survey)
-    }
-    changed, new = [], []
-    for key, count in counts.items():
-        tally = existing.get(key)
-        if tally is None:
-            generation, pillar_id, metric, value = key
-            new.append(
-                SurveyTally(
-                    survey=survey,
-                    generation=generation,
-                    pillar_id=pillar_id,
-                    metric=metric,
-                    value=value,
-                    count=count,
-                )
+    """Add counts to the survey's tallies: one multi-row upsert per kind of key (rows with and
+    without a pillar have separate unique indexes), rows in key order so that concurrent writers
+    lock them in the same order. The caller holds the survey row lock."""
+    connection = connections[router.db_for_write(SurveyTally)]
+    quote = connection.ops.quote_name
+    table = quote(SurveyTally._meta.db_table)
+    columns = ("survey_id", "generation", "pillar_id", "metric", "value", "count")
+    width = len(columns)
+    per_statement = max(1, min(1000, (connection.features.max_query_params or 65_535) // width))
+    count = quote("count")
+    with_pillar = sorted((k, n) for k, n in counts.items() if k[1] is not None)
+    without_pillar = sorted(
+        ((k, n) for k, n in counts.items() if k[1] is None), key=lambda item: item[0][2:]
+    )
+    with connection.cursor() as cursor:
+        for rows, target in (
+            (with_pillar, ("survey_id", "generation", "pillar_id", "metric", "value")),
+            (without_pillar, ("survey_id", "generation", "metric", "value")),
+        ):
+            predicate = "{} IS {}NULL".format(
+                quote("pillar_id"), "NOT " if "pillar_id" in target else ""
             )
-        else:
-            tally.count += count
-            changed.append(tally)
-    if changed:
-        # One parameterised UPDATE run for every changed tally: bulk_update's CASE WHEN per row
-        # cost more than the import it follows.
-        connection = connections[router.db_for_write(SurveyTally)]
-        quote = connection.ops.quote_name
-        sql = "UPDATE {} SET {} = %s WHERE {} = %s".format(
-            quote(SurveyTally._meta.db_table), quote("count"), quote("id")
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(tally.count, tally.pk) for tally in changed])
-    if new:
-        SurveyTally.objects.bulk_create(new, batch_size=500)
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES "
+                    + ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+                    + f" ON CONFLICT ({', '.join(quote(c) for c in target)}) WHERE {predicate}"
+                    + f" DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+                )
+                params: list[Any] = []
+                for (generation, pillar_id, metric, value), number in chunk:
+                    params += [survey.pk, generation, pillar_id, str(metric), value, number]
+                cursor.execute(sql, params)
 
 
 def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
@@ -358,9 +395,8 @@ def record_responses(
     for response in responses:
         _check_response(pillar_ids, response)
     now = timezone.now()
+    counts = _tally_counts((response, source) for response in responses)
     with transaction.atomic():
-        # One writer per survey at a time keeps the running tallies exact.
-        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
         created = _insert_responses(survey, responses, source, now)
         _insert_answers(
             (
@@ -373,7 +409,11 @@ def record_responses(
             for pk, response in zip(created, responses, strict=True)
             for pillar_id, rank in response.ranks.items()
         )
-        _add_to_tallies(survey, _tally_counts((response, source) for response in responses))
+        # Locks last, held only until the commit just after: one writer per survey at a time
+        # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
+        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+        _add_to_tallies(survey, counts)
+        round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
     return created
 
 
@@ -574,6 +614,7 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
                 data["expectation"][pillar_id] = expectation
         counts = _tally_counts((NewResponse(**data), sources[pk]) for pk, data in responses.items())
         _add_to_tallies(survey, counts)
+        round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
     return len(responses)
 
 
@@ -731,6 +772,7 @@ def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) 
             RoundQuestion(assessment=assessment, question=question, position=index)
             for index, question in enumerate(questions, start=1)
         )
+        round_changed(assessment_id=assessment.pk, team_id=team.pk)
     return assessment
 
 
@@ -770,6 +812,7 @@ def submit_diagnostic(
             )
             for r in replies
         )
+        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return response
 
 
@@ -784,11 +827,13 @@ def assign_next_action(
         and not Membership.objects.filter(team_id=assessment.team_id, user=owner).exists()
     ):
         raise RuleBroken(_("The owner must be a member of the team."))
-    action, _created = NextAction.objects.update_or_create(
-        assessment=assessment,
-        question_id=question_id,
-        defaults={"owner": owner, "updated_at": timezone.now()},
-    )
+    with transaction.atomic():
+        action, _created = NextAction.objects.update_or_create(
+            assessment=assessment,
+            question_id=question_id,
+            defaults={"owner": owner, "updated_at": timezone.now()},
+        )
+        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return action
 
 
@@ -797,12 +842,14 @@ def assign_next_action(
 
 def set_metric_target(*, team: Team, metric: str, target: float | None) -> MetricTarget | None:
     """Set (or, with None, remove) the team's target for one metric."""
-    if target is None:
-        MetricTarget.objects.filter(team=team, metric=metric).delete()
-        return None
-    result, _created = MetricTarget.objects.update_or_create(
-        team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
-    )
+    with transaction.atomic():
+        team_changed(team_id=team.pk)
+        if target is None:
+            MetricTarget.objects.filter(team=team, metric=metric).delete()
+            return None
+        result, _created = MetricTarget.objects.update_or_create(
+            team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
+        )
     return result
 
 
@@ -835,4 +882,5 @@ def save_monthly_metrics(*, team: Team, values: Sequence[MonthValue], source: st
             update_fields=["value", "source", "updated_at"],
             batch_size=500,
         )
+        team_changed(team_id=team.pk)
     return len(latest)

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import charts, export_jobs, exports
+from .. import charts, export_jobs, exports, page_cache
 from ..diagnostic import diagnostic_document, load_diagnostic
 from ..exports import EXPORT_NAMES
 from ..gap_report import QUADRANT_LABELS, gap_report, team_trends
@@ -84,6 +84,15 @@ def _charts(report) -> dict:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
+    return page_cache.page(
+        request,
+        "report",
+        (page_cache.stamp(assessment), assessment.viewer_role),
+        lambda: _report_page(request, assessment),
+    )
+
+
+def _report_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     result = gap_report(assessment, performance=request.GET.get("performance"))
     survey_period = CustomerResponse.objects.filter(survey__assessment=assessment).aggregate(
         first=Min("submitted_at"), last=Max("submitted_at")

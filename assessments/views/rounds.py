@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services
+from .. import page_cache, services
 from ..forms import AssessmentForm, ScorecardForm
-from ..models import Membership, PillarScore, Scorecard, score_band
+from ..models import Assessment, Membership, PillarScore, Scorecard, score_band
 from ..reporting import colleague_comparison, load_round, team_scores
 from . import diagnostic
 from .access import assessment_for, team_for
@@ -173,10 +173,18 @@ def round_set_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
-    pillars = assessment.round_pillars()
     if not assessment.is_open:
         messages.error(request, _("This round is closed; scorecards can no longer be changed."))
         return redirect("assessments:round", pk=assessment.pk)
+    if request.method == "GET":
+        # The colleague's own answers are part of the round's data version.
+        return page_cache.page(
+            request,
+            "scorecard",
+            (page_cache.stamp(assessment), assessment.viewer_role),
+            lambda: _scorecard_page(request, assessment),
+        )
+    pillars = assessment.round_pillars()
     if request.method == "POST":
         form = ScorecardForm(request.POST, pillars=pillars)
         if form.is_valid():
@@ -189,23 +197,30 @@ def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Your scorecard is saved."))
                 return redirect("assessments:scorecard_result", pk=assessment.pk)
-        status = 400
-    else:
-        existing = PillarScore.objects.filter(
-            scorecard__assessment=assessment, scorecard__user=request.user
-        )
-        initial = {}
-        for answer in existing:
-            initial[f"score_{answer.pillar_id}"] = answer.score
-            initial[f"rank_{answer.pillar_id}"] = answer.rank
-            initial[f"note_{answer.pillar_id}"] = answer.note
-        form = ScorecardForm(initial=initial, pillars=pillars)
-        status = 200
     return render(
         request,
         "assessments/scorecard_form.html",
         {"assessment": assessment, "form": form, "pillar_count": len(pillars)},
-        status=status,
+        status=400,
+    )
+
+
+def _scorecard_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """The scorecard form, filled in with the colleague's saved answers if any."""
+    pillars = assessment.round_pillars()
+    existing = PillarScore.objects.filter(
+        scorecard__assessment=assessment, scorecard__user=request.user
+    )
+    initial = {}
+    for answer in existing:
+        initial[f"score_{answer.pillar_id}"] = answer.score
+        initial[f"rank_{answer.pillar_id}"] = answer.rank
+        initial[f"note_{answer.pillar_id}"] = answer.note
+    form = ScorecardForm(initial=initial, pillars=pillars)
+    return render(
+        request,
+        "assessments/scorecard_form.html",
+        {"assessment": assessment, "form": form, "pillar_count": len(pillars)},
     )
 
 
@@ -247,9 +262,13 @@ def scorecard_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def comparison(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
-    result = colleague_comparison(load_round(assessment))
-    return render(
+    return page_cache.page(
         request,
-        "assessments/comparison.html",
-        {"assessment": assessment, "result": result},
+        "comparison",
+        (page_cache.stamp(assessment), assessment.viewer_role),
+        lambda: render(
+            request,
+            "assessments/comparison.html",
+            {"assessment": assessment, "result": colleague_comparison(load_round(assessment))},
+        ),
     )

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, exports, imports, languages, services, throttling
+from .. import charts, exports, imports, languages, page_cache, services, throttling
+from ..analysis import williams_orders
 from ..forms import CustomerSurveyForm, SurveySettingsForm
 from ..models import (
     GENERATION_SHORT_NAMES,
@@ -29,6 +30,7 @@ from ..models import (
 from .access import assessment_for
 
 NONCE_SALT = "cxpillars.survey-form"
+NONCE_SLOT = "@@cxp-form-nonce@@"  # where a cached survey page gets each customer's nonce
 NONCE_MAX_AGE = 60 * 60 * 24  # a form stays valid for a day
 # "This browser answered survey N": the only thing the cookie says (no personal data), signed so
 # it cannot be forged for another survey, and kept for a year.
@@ -143,10 +145,12 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         and not (survey.allow_repeat_answers and request.GET.get("again") == "1")
     ):
         return _already_answered(request, survey, status=200)
+    if request.method == "GET":
+        return _survey_form_page(request, survey)
     pillars = survey.assessment.round_pillars()
     offered = languages.survey_languages(pillars)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
-    if request.method == "POST" and request.POST.get("switch_language"):
+    if request.POST.get("switch_language"):
         # Another language mid-way: the same questions, the answers given so far kept.
         form = CustomerSurveyForm(survey=survey, pillars=pillars)
         form.initial = {
@@ -156,7 +160,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         }
         form.initial.setdefault("nonce", _new_nonce(survey))
         status = 200
-    elif request.method == "POST":
+    else:
         if _over_rate_limit(request, survey):
             return render(request, "assessments/survey_rate_limited.html", status=429)
         form = CustomerSurveyForm(request.POST, survey=survey, pillars=pillars)
@@ -192,14 +196,18 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                     _remember_answer(request, thanks, survey)
                     return thanks
         status = 400
-    else:
-        rng = secrets.SystemRandom()
-        pillars = list(pillars)
-        rng.shuffle(pillars)  # a fresh random order for each respondent avoids order bias
-        form = CustomerSurveyForm(
-            initial={"nonce": _new_nonce(survey)}, survey=survey, pillars=pillars
-        )
-        status = 200
+    return _render_survey(request, survey, form, offered, refused, status=status)
+
+
+def _render_survey(
+    request: HttpRequest,
+    survey: CustomerSurvey,
+    form: CustomerSurveyForm,
+    offered: list[tuple[str, str]],
+    refused: str,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "assessments/survey_public.html",
@@ -208,12 +216,59 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "survey_languages": offered,
             "refused_language": dict(settings.LANGUAGES).get(refused, ""),
-            "pillar_count": len(pillars),
+            "pillar_count": len(form.pillars),
             "experience_rows": form.rating_rows("experience"),
             "expectation_rows": form.rating_rows("expectation"),
             "steps": _survey_steps(survey),
         },
         status=status,
+    )
+
+
+def _survey_form_page(request: HttpRequest, survey: CustomerSurvey) -> HttpResponse:
+    """The empty form, as a customer opening the link sees it.
+
+    Everything on it but the CSRF token and the form's nonce is the same for every customer of
+    one survey version and language, so it is rendered once per item order and cached
+    (``page_cache``); the orders come from a Williams square, which balances the position of
+    each pillar (and which one it follows) over the respondents, as a fresh shuffle did only on
+    average. After a write to the survey's settings or the pillar texts ``form_version`` differs
+    and the page is rendered anew.
+    """
+    version = page_cache.stamp(survey, "form_version")
+    offered = page_cache.get_or_build(
+        "survey-languages",
+        version,
+        lambda: languages.survey_languages(survey.assessment.round_pillars()),
+    )
+    language, refused = _survey_language(request, survey, [code for code, _name in offered])
+    orders = williams_orders(len(offered_pillar_ids := _pillar_ids(survey, version)))
+    variant = secrets.randbelow(len(orders)) if orders else 0
+
+    def build() -> str:
+        by_id = {pillar.pk: pillar for pillar in survey.assessment.round_pillars()}
+        ordered = [by_id[offered_pillar_ids[i]] for i in orders[variant]] if orders else []
+        form = CustomerSurveyForm(initial={"nonce": NONCE_SLOT}, survey=survey, pillars=ordered)
+        response = _render_survey(request, survey, form, offered, refused)
+        return page_cache.with_token_slot(response.content.decode(response.charset))
+
+    html = page_cache.get_or_build(
+        "survey-page",
+        (version, language, refused, variant, request.get_host(), request.is_secure()),
+        build,
+    )
+    html = page_cache.fill_token(request, html).replace(NONCE_SLOT, _new_nonce(survey), 1)
+    return HttpResponse(html)
+
+
+def _pillar_ids(survey: CustomerSurvey, version: tuple) -> list[int]:
+    """The round's pillar ids in round order (cached with the survey's form version)."""
+    return page_cache.get_or_build(
+        "survey-pillars",
+        version,
+        lambda: list(
+            survey.assessment.pillar_links.order_by("position").values_list("pillar_id", flat=True)
+        ),
     )
 
 
@@ -383,7 +438,7 @@ def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
         offered_languages=languages.survey_languages(assessment.round_pillars()),
     )
     if form.is_valid():
-        form.save()
+        services.save_survey_settings(survey=form.save(commit=False))
         messages.success(request, _("Survey settings saved."))
         return redirect("assessments:survey", pk=assessment.pk)
     return render(

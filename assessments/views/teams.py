@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, services
+from .. import charts, page_cache, services
 from ..diagnostic import diagnostic_trends
 from ..forms import AssessmentForm, InviteForm, TeamForm
 from ..gap_report import team_trends, trend_series
@@ -54,6 +54,15 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request, pk)
+    return page_cache.page(
+        request,
+        "team",
+        (page_cache.stamp(team), team.viewer_role),
+        lambda: _team_page(request, team),
+    )
+
+
+def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
     memberships = list(team.memberships.select_related("user").order_by("-role", "user__username"))
     rounds = list(
         Assessment.objects.filter(team=team)

@@ -1,0 +1,159 @@
+"""Data versions: counters that every write raises, in its own transaction, so that a page cached
+under the old number (``page_cache``) is never served again.
+
+- ``Team.data_version``: anything a page of the team or of one of its rounds shows (members,
+  names, rounds, scorecards, customer answers, settings, pillar texts).
+- ``Assessment.data_version``: anything a page of that round shows.
+- ``CustomerSurvey.form_version``: what the public form shows (its settings, the pillar texts),
+  but not the answers: the form stays cached while a mail blast's answers pour in.
+
+The counters only go up (``F(...) + 1``; ``VersionedModel.save`` never writes them), so a number
+is never reused for other data. Lock order, to stay clear of deadlocks: survey, round, team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from .models import (
+    Assessment,
+    AssessmentPillar,
+    CustomerAnswer,
+    CustomerResponse,
+    CustomerSurvey,
+    Membership,
+    Pillar,
+    PillarScore,
+    Scorecard,
+    Team,
+)
+
+
+def round_changed(*, assessment_id: int, team_id: int) -> None:
+    """A round's data changed: raise the round's version, then its team's."""
+    Assessment.objects.filter(pk=assessment_id).update(data_version=F("data_version") + 1)
+    Team.objects.filter(pk=team_id).update(data_version=F("data_version") + 1)
+
+
+def survey_form_changed(*, survey_id: int, assessment_id: int, team_id: int) -> None:
+    """What the public form shows changed (its settings): the form, the round and the team."""
+    CustomerSurvey.objects.filter(pk=survey_id).update(form_version=F("form_version") + 1)
+    round_changed(assessment_id=assessment_id, team_id=team_id)
+
+
+def team_changed(*, team_id: int) -> None:
+    """Something every page of a team shows changed (members, roles, names, the team itself)."""
+    Assessment.objects.filter(team_id=team_id).update(data_version=F("data_version") + 1)
+    Team.objects.filter(pk=team_id).update(data_version=F("data_version") + 1)
+
+
+def teams_changed(team_ids: Iterable[int]) -> None:
+    """``team_changed`` for several teams (a user renamed in all of them)."""
+    ids = sorted(set(team_ids))
+    if ids:
+        Assessment.objects.filter(team_id__in=ids).update(data_version=F("data_version") + 1)
+        Team.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+
+
+def everything_changed() -> None:
+    """Pillar texts or an admin edit: every form, round and team (rare, so the bluntest rule)."""
+    CustomerSurvey.objects.update(form_version=F("form_version") + 1)
+    Assessment.objects.update(data_version=F("data_version") + 1)
+    Team.objects.update(data_version=F("data_version") + 1)
+
+
+# ----------------------------------------------------------------------------- saves and deletes
+# The services raise the versions themselves (their bulk writes send no signals); these receivers
+# catch every other save and delete of a model that a cached page shows: the admin, the shell,
+# loaddata aside (raw), a future view that forgets. A service's own save may raise a version
+# twice in one transaction, which costs an UPDATE and is otherwise harmless.
+
+
+def _round_of(instance: Any) -> None:
+    assessment = Assessment.objects.filter(pk=instance.assessment_id).values("team_id").first()
+    if assessment is not None:
+        round_changed(assessment_id=instance.assessment_id, team_id=assessment["team_id"])
+
+
+def _on_assessment(sender: Any, instance: Assessment, **kwargs: Any) -> None:
+    round_changed(assessment_id=instance.pk, team_id=instance.team_id)
+
+
+def _on_round_part(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _round_of(instance)
+
+
+def _on_survey(sender: Any, instance: CustomerSurvey, **kwargs: Any) -> None:
+    CustomerSurvey.objects.filter(pk=instance.pk).update(form_version=F("form_version") + 1)
+    _round_of(instance)
+
+
+def _on_response_part(sender: Any, instance: Any, **kwargs: Any) -> None:
+    response_id = getattr(instance, "response_id", None)
+    survey_id = instance.survey_id if response_id is None else None
+    if survey_id is None:
+        survey_id = (
+            CustomerResponse.objects.filter(pk=response_id).values_list("survey_id", flat=True)
+        ).first()
+    row = CustomerSurvey.objects.filter(pk=survey_id).values("assessment_id", "assessment__team_id")
+    for found in row[:1]:
+        round_changed(assessment_id=found["assessment_id"], team_id=found["assessment__team_id"])
+
+
+def _on_score(sender: Any, instance: Any, **kwargs: Any) -> None:
+    row = Scorecard.objects.filter(pk=instance.scorecard_id).values(
+        "assessment_id", "assessment__team_id"
+    )
+    for found in row[:1]:
+        round_changed(assessment_id=found["assessment_id"], team_id=found["assessment__team_id"])
+
+
+def _on_team(sender: Any, instance: Team, **kwargs: Any) -> None:
+    team_changed(team_id=instance.pk)
+
+
+def _on_membership(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    team_changed(team_id=instance.team_id)
+
+
+def _on_user(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # every sign-in writes it; no page shows it
+    teams_changed(Membership.objects.filter(user_id=instance.pk).values_list("team_id", flat=True))
+
+
+def _on_shared_text(sender: Any, **kwargs: Any) -> None:
+    everything_changed()
+
+
+def connect() -> None:
+    """Called once from ``AssessmentsConfig.ready``."""
+    from django.contrib.auth import get_user_model
+
+    from .models_diagnostic import DiagnosticArea, DiagnosticQuestion
+
+    def both(receiver: Any, model: Any) -> None:
+        def unless_raw(sender: Any, instance: Any, **kwargs: Any) -> None:
+            if not kwargs.get("raw"):
+                receiver(sender, instance=instance, **kwargs)
+
+        uid = f"cxpillars.versions.{model._meta.label}"
+        post_save.connect(unless_raw, sender=model, weak=False, dispatch_uid=uid + ".save")
+        post_delete.connect(unless_raw, sender=model, weak=False, dispatch_uid=uid + ".delete")
+
+    both(_on_assessment, Assessment)
+    both(_on_round_part, AssessmentPillar)
+    both(_on_round_part, Scorecard)
+    both(_on_score, PillarScore)
+    both(_on_survey, CustomerSurvey)
+    both(_on_response_part, CustomerResponse)
+    both(_on_response_part, CustomerAnswer)
+    both(_on_team, Team)
+    both(_on_membership, Membership)
+    both(_on_user, get_user_model())
+    for model in (Pillar, DiagnosticArea, DiagnosticQuestion):
+        both(_on_shared_text, model)

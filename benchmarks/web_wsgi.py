@@ -1,0 +1,49 @@
+"""The WSGI application ``make bench-web`` serves, with a count of lock waits.
+
+Each worker times the statements that wait for the survey's write lock: ``SELECT … FOR UPDATE``
+on PostgreSQL, ``BEGIN IMMEDIATE`` (the database write lock) on SQLite. Gunicorn's
+``worker_exit`` hook (``benchmarks.web_gunicorn``) writes the figures to a file.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+from django.core.wsgi import get_wsgi_application
+from django.db.backends.signals import connection_created
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.web_settings")
+
+LOCKS = {"statements": 0, "waited_ms": 0.0, "max_ms": 0.0, "slow": 0}
+
+
+def _time_lock_waits(execute, sql, params, many, context):
+    text = sql.lstrip().upper()
+    if not (text.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in text):
+        return execute(sql, params, many, context)
+    start = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        waited = (time.perf_counter() - start) * 1000
+        LOCKS["statements"] += 1
+        LOCKS["waited_ms"] += waited
+        LOCKS["max_ms"] = max(LOCKS["max_ms"], waited)
+        LOCKS["slow"] += waited > 1
+
+
+def _instrument(sender, connection, **kwargs):
+    if _time_lock_waits not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_time_lock_waits)
+
+
+def write_lock_figures() -> None:
+    folder = os.environ.get("CXP_BENCH_STATS_DIR")
+    if folder:
+        path = Path(folder) / f"locks-{os.getpid()}.json"
+        path.write_text(json.dumps(LOCKS), encoding="utf-8")
+
+
+connection_created.connect(_instrument)
+application = get_wsgi_application()
