@@ -119,7 +119,11 @@ def test_the_database_refuses_a_second_response_from_one_form(survey, pillars):
     response = services.NewResponse(ranks=ranks, form_nonce="abc")
     services.record_responses(survey=survey, responses=[response], source="web")
     with pytest.raises(IntegrityError), transaction.atomic():
+        CustomerResponse.objects.create(survey=survey, form_nonce="abc")
+    with pytest.raises(services.ConcurrentWrite, match="could not be stored"):
         services.record_responses(survey=survey, responses=[response], source="web")
+    assert CustomerResponse.objects.count() == 1
+    assert SurveyTally.objects.get(metric=TallyMetric.RESPONSES).count == 1
 
 
 def _assert_nothing_stored():
