@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
 
-from assessments import services
+from assessments import exports, services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
@@ -55,6 +55,18 @@ def _pillars_after_flush(request):
         ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
         cache.clear()
+
+
+def rows_to_csv(rows) -> str:
+    """The app's one CSV writer (exports.csv_text), header first."""
+    rows = [list(row) for row in rows]
+    return exports.csv_text((rows[0], rows[1:])) if rows else ""
+
+
+def rows_to_xlsx(rows) -> bytes:
+    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
+    rows = [list(row) for row in rows]
+    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):

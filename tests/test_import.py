@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments import exports, services
+from assessments import services
 from assessments.models import (
     CustomerAnswer,
     CustomerResponse,
@@ -29,20 +29,7 @@ from assessments.models import (
     TallyMetric,
 )
 
-from .conftest import make_assessment
-
-
-def rows_to_csv(rows) -> str:
-    """The app's one CSV writer (exports.csv_text), header first."""
-    rows = [list(row) for row in rows]
-    return exports.csv_text((rows[0], rows[1:])) if rows else ""
-
-
-def rows_to_xlsx(rows) -> bytes:
-    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
-    rows = [list(row) for row in rows]
-    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
-
+from .conftest import make_assessment, rows_to_csv, rows_to_xlsx
 
 SLUGS = [
     "advertising",
