@@ -1,7 +1,9 @@
 import importlib
 import itertools
+import os
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from assessments import exports, services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE_DIR = ROOT / "locale"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -55,6 +58,28 @@ def _pillars_after_flush(request):
         ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
         cache.clear()
+
+
+@pytest.fixture
+def fresh_cache(db):
+    """An empty cache before and after the test: rate-limit counters live in it (the database)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py`` in a fresh process, with ``env`` over this environment (no DJANGO_* kept)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def rows_to_csv(rows) -> str:
@@ -154,6 +179,11 @@ def member(team):
 @pytest.fixture
 def assessment(team):
     return make_assessment(team)
+
+
+@pytest.fixture
+def survey(assessment):
+    return services.start_survey(assessment=assessment)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -21,16 +20,7 @@ from .conftest import error_summary
 FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(db):
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def survey(assessment):
-    return services.start_survey(assessment=assessment)
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def _public(survey):
