@@ -20,7 +20,7 @@ from .models import (
     Reply,
     RoundQuestion,
 )
-from .report_json import REPORT_SCHEMA_VERSION
+from .report_json import REPORT_SCHEMA_VERSION, assessment_part
 
 DISAGREEMENT_COUNT = 5  # the result page lists at most this many disputed questions
 
@@ -199,13 +199,7 @@ def diagnostic_document(report: DiagnosticReport) -> dict:
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "framework": assessment.framework,
-        "assessment": {
-            "id": assessment.pk,
-            "title": assessment.title,
-            "team": assessment.team.name,
-            "is_open": assessment.is_open,
-            "created_at": assessment.created_at.isoformat(),
-        },
+        "assessment": assessment_part(assessment),
         "diagnostic": {
             "respondents": report.count,
             "areas": [

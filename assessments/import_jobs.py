@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,19 +174,10 @@ def run_job(job_id: int) -> ImportJob:
         report = _report(result, outcome)
         if outcome.stopped:
             status = ImportStatus.CANCELLED
+    except services.ConcurrentWrite as exc:
+        status, report = ImportStatus.FAILED, {"race": True, "file_errors": [str(exc)]}
     except (imports.ImportFileError, services.RuleBroken) as exc:
         status, report = ImportStatus.FAILED, {"file_errors": [str(exc)]}
-    except IntegrityError:
-        status = ImportStatus.FAILED
-        report = {
-            "race": True,
-            "file_errors": [
-                _(
-                    "Another import of the same responses ran at the same time. Nothing was "
-                    "written by this one after that point; import the file again to add the rest."
-                )
-            ],
-        }
     # The file is not kept once it is imported: customers' answers live in the responses only.
     _set(job.pk, status=status, report=report, finished_at=timezone.now(), data=b"")
     job.refresh_from_db()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .forms_diagnostic import check_metric_value
+from .imports import RowError
 from .models import Metric
 from .services import MonthValue
 
@@ -34,16 +35,10 @@ _METRIC_ALIASES = {
 _METRIC_BY_NAME = {alias: metric for metric, names in _METRIC_ALIASES.items() for alias in names}
 
 
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    message: str
-
-
 @dataclass
 class MetricFile:
     values: list[MonthValue] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     file_error: str | None = None
 
     @property
@@ -141,7 +136,7 @@ def parse_metric_csv(content: bytes) -> MetricFile:
             else:
                 seen[(metric, month)] = line
         if problems or metric is None or month is None or value is None:
-            result.errors.append(LineError(line, "; ".join(problems)))
+            result.errors.append(RowError(line, "; ".join(problems)))
         else:
             result.values.append(MonthValue(metric.value, month, value))
     if not result.values and not result.errors:

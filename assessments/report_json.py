@@ -9,6 +9,17 @@ from .reporting import ColleagueComparison, RoundData
 REPORT_SCHEMA_VERSION = 2
 
 
+def assessment_part(assessment: Assessment) -> dict:
+    """The round's identity, the same in every framework's report.json."""
+    return {
+        "id": assessment.pk,
+        "title": assessment.title,
+        "team": assessment.team.name,
+        "is_open": assessment.is_open,
+        "created_at": assessment.created_at.isoformat(),
+    }
+
+
 def report_document(assessment: Assessment, *, performance: str | None = None) -> dict:
     """The whole report.json document."""
     report = gap_report(assessment, performance=performance)
@@ -27,11 +38,7 @@ def colleague_document(
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "assessment": {
-            "id": assessment.pk,
-            "title": assessment.title,
-            "team": assessment.team.name,
-            "is_open": assessment.is_open,
-            "created_at": assessment.created_at.isoformat(),
+            **assessment_part(assessment),
             "pillars": [
                 {"slug": p.slug, "name": p.name, "position": position}
                 for p, position in zip(data.pillars, range(1, len(data.pillars) + 1), strict=True)

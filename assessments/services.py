@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,21 @@ if TYPE_CHECKING:
 
 class RuleBroken(Exception):
     """A business rule refused the write; the message is meant for the user."""
+
+
+class ConcurrentWrite(RuleBroken):
+    """A simultaneous write of the same rows got there first; writing again adds what is missing."""
+
+
+@contextmanager
+def _refused_by_constraint(message: str) -> Iterator[None]:
+    """A write in one transaction whose refusal by a database constraint reaches the caller as
+    ``RuleBroken(message)``: callers never handle database errors."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise RuleBroken(message) from exc
 
 
 @dataclass(frozen=True)
@@ -396,24 +412,28 @@ def record_responses(
         _check_response(pillar_ids, response)
     now = timezone.now()
     counts = _tally_counts((response, source) for response in responses)
-    with transaction.atomic():
-        created = _insert_responses(survey, responses, source, now)
-        _insert_answers(
-            (
-                pk,
-                pillar_id,
-                rank,
-                response.experience.get(pillar_id),
-                response.expectation.get(pillar_id),
+    try:
+        with transaction.atomic():
+            created = _insert_responses(survey, responses, source, now)
+            _insert_answers(
+                (
+                    pk,
+                    pillar_id,
+                    rank,
+                    response.experience.get(pillar_id),
+                    response.expectation.get(pillar_id),
+                )
+                for pk, response in zip(created, responses, strict=True)
+                for pillar_id, rank in response.ranks.items()
             )
-            for pk, response in zip(created, responses, strict=True)
-            for pillar_id, rank in response.ranks.items()
-        )
-        # Locks last, held only until the commit just after: one writer per survey at a time
-        # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
-        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
-        _add_to_tallies(survey, counts)
-        round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
+            # Locks last, held only until the commit just after: one writer per survey at a time
+            # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
+            CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+            _add_to_tallies(survey, counts)
+            round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
+    except IntegrityError as exc:
+        # The values were checked above: only a response id or form stored meanwhile is left.
+        raise ConcurrentWrite(_("The responses could not be stored.")) from exc
     return created
 
 
@@ -577,7 +597,7 @@ def submit_web_response(*, survey: CustomerSurvey, response: NewResponse) -> boo
         return False
     try:
         record_responses(survey=survey, responses=[response], source=ResponseSource.WEB)
-    except IntegrityError:
+    except ConcurrentWrite:
         # A double click raced the first submission past the check above: one response is kept.
         return False
     return True
@@ -714,6 +734,7 @@ def import_responses(
     Rows are written in batches of IMPORT_BATCH, each in its own transaction, calling
     ``on_batch(written)`` after each and stopping early when ``should_stop()`` says so.
     A round without a survey gets one, closed, only when there is something to write.
+    ``ConcurrentWrite`` when a simultaneous import stored the same ids first.
     """
     outcome = ImportOutcome(result=result)
     if result.file_errors or (result.errors and not skip_bad_rows) or not result.responses:
@@ -739,7 +760,15 @@ def import_responses(
             outcome.stopped = True
             break
         batch = fresh[start : start + IMPORT_BATCH]
-        record_responses(survey=survey, responses=batch, source=ResponseSource.IMPORT)
+        try:
+            record_responses(survey=survey, responses=batch, source=ResponseSource.IMPORT)
+        except ConcurrentWrite as exc:
+            raise ConcurrentWrite(
+                _(
+                    "Another import of the same responses ran at the same time. Nothing was "
+                    "written by this one after that point; import the file again to add the rest."
+                )
+            ) from exc
         outcome.created += len(batch)
         if on_batch is not None:
             on_batch(outcome.created)
@@ -791,7 +820,7 @@ def submit_diagnostic(
     given = [r.question_id for r in replies]
     if len(given) != len(set(given)) or set(given) != question_ids:
         raise RuleBroken(_("Every question of the round needs exactly one answer."))
-    with transaction.atomic():
+    with _refused_by_constraint(_("Answer Yes, Partly or No.")):
         _lock_open_round_for_member(
             assessment,
             user,
@@ -847,9 +876,10 @@ def set_metric_target(*, team: Team, metric: str, target: float | None) -> Metri
         if target is None:
             MetricTarget.objects.filter(team=team, metric=metric).delete()
             return None
-        result, _created = MetricTarget.objects.update_or_create(
-            team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
-        )
+        with _refused_by_constraint(_("Nothing was saved: a value is outside its allowed range.")):
+            result, _created = MetricTarget.objects.update_or_create(
+                team=team, metric=metric, defaults={"target": target, "updated_at": timezone.now()}
+            )
     return result
 
 
@@ -864,7 +894,7 @@ def save_monthly_metrics(*, team: Team, values: Sequence[MonthValue], source: st
     """Write monthly values, replacing the same (metric, month); all or nothing."""
     now = timezone.now()
     latest = {(item.metric, item.month): item.value for item in values}  # the last one wins
-    with transaction.atomic():
+    with _refused_by_constraint(_("Nothing was saved: a value is outside its allowed range.")):
         MonthlyMetric.objects.bulk_create(
             [
                 MonthlyMetric(

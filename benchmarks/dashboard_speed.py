@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
+
+from benchmarks.scratch_database import scratch_database
 
 SEED = 16
 
@@ -128,19 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dashboard_speed")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
-    tmpdir = tempfile.mkdtemp(prefix="cxp-dash-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(tmpdir, 'bench.sqlite3')}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cxpillars.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    try:
+    with scratch_database("cxp-dash-bench-"):
         return run(args.repeat)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

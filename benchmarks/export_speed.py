@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
+
+from benchmarks.scratch_database import scratch_database
 
 LIMIT_SECONDS = 30  # gunicorn's default worker timeout
 TARGET = 300_000
@@ -34,16 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.rows <= 1_000_000:
         parser.error("--rows must be between 1 and 1,000,000")
-    folder = tempfile.mkdtemp(prefix="cxp-export-bench-")
-    try:
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxpillars.settings")
+    with scratch_database("cxp-export-bench-"):
         import django
 
         django.setup()
         return run(args.rows)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(rows: int) -> int:

@@ -22,10 +22,10 @@ import io
 import os
 import platform
 import random
-import shutil
 import sys
-import tempfile
 import time
+
+from benchmarks.scratch_database import scratch_database
 
 SEED = 2026
 SCALE = ["Very poor", "Poor", "Fair", "Good", "Excellent"]
@@ -163,25 +163,8 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    tmpdir = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        tmpdir = tempfile.mkdtemp(prefix="cxp-import-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(tmpdir, 'bench.sqlite3')}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cxpillars.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "import-benchmark-not-secret-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    try:
+    with scratch_database("cxp-import-bench-", args.database_url, debug=False):
         return run(args)
-    finally:
-        if tmpdir is not None:
-            from django.db import connections
-
-            connections.close_all()
-            shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -257,7 +257,7 @@ class Server:
                 "2",
                 "--log-level",
                 "warning",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             start_new_session=True,

@@ -1,7 +1,9 @@
 import importlib
 import itertools
+import os
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,11 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
 
-from assessments import services
+from assessments import exports, services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE_DIR = ROOT / "locale"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -55,6 +58,40 @@ def _pillars_after_flush(request):
         ):
             importlib.import_module(f"assessments.migrations.{migration}").seed(apps, None)
         cache.clear()
+
+
+@pytest.fixture
+def fresh_cache(db):
+    """An empty cache before and after the test: rate-limit counters live in it (the database)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py`` in a fresh process, with ``env`` over this environment (no DJANGO_* kept)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def rows_to_csv(rows) -> str:
+    """The app's one CSV writer (exports.csv_text), header first."""
+    rows = [list(row) for row in rows]
+    return exports.csv_text((rows[0], rows[1:])) if rows else ""
+
+
+def rows_to_xlsx(rows) -> bytes:
+    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
+    rows = [list(row) for row in rows]
+    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):
@@ -142,6 +179,11 @@ def member(team):
 @pytest.fixture
 def assessment(team):
     return make_assessment(team)
+
+
+@pytest.fixture
+def survey(assessment):
+    return services.start_survey(assessment=assessment)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import math
 import random
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import analysis, services
+from assessments import analysis, forms_diagnostic, metric_imports, services
 from assessments.dashboard import load_dashboard
 from assessments.imports import parse_responses
 from assessments.metric_imports import parse_metric_csv
@@ -122,6 +123,24 @@ def test_values_outside_a_metrics_range_are_refused_by_the_database(team):
     MonthlyMetric.objects.create(team=team, metric="nps", month=dt.date(2026, 1, 1), value=-100)
     with pytest.raises(IntegrityError), transaction.atomic():
         MonthlyMetric.objects.create(team=team, metric="nps", month=dt.date(2026, 1, 1), value=5)
+
+
+REFUSED = "Nothing was saved: a value is outside its allowed range."
+
+
+def test_services_turn_a_value_the_database_refuses_into_a_broken_rule_and_save_nothing(team):
+    with pytest.raises(services.RuleBroken, match=re.escape(REFUSED)):
+        services.set_metric_target(team=team, metric="csat", target=120)
+    good = services.MonthValue("nps", dt.date(2026, 1, 1), 10)
+    too_high = services.MonthValue("nps", dt.date(2026, 2, 1), 150)
+    with pytest.raises(services.RuleBroken, match=re.escape(REFUSED)):
+        services.save_monthly_metrics(team=team, values=[good, too_high], source="import")
+    with pytest.raises(
+        services.RuleBroken, match=re.escape(REFUSED)
+    ):  # survey figures are never stored
+        services.save_monthly_metrics(team=team, values=[good], source=MetricSource.SURVEY)
+    assert not MetricTarget.objects.exists()
+    assert not MonthlyMetric.objects.exists()
 
 
 def test_a_ces_answer_outside_1_to_5_is_refused(team):
@@ -370,6 +389,32 @@ def test_an_unreadable_import_is_explained_next_to_the_file_field(client, team, 
     assert "must name the columns" in response.content.decode()
     response = client.post(_url("metric_import", team), {})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("metric_target", {"metric": "csat", "target": "140"}),
+        ("metric_month", {"metric": "nps", "month": "2026-10", "value": "150"}),
+        (
+            "metric_import",
+            {"file": _upload("month,metric,value\n2026-01,nps,12\n2026-02,nps,-140\n")},
+        ),
+    ],
+    ids=["target", "month", "import"],
+)
+def test_a_value_only_the_database_refuses_is_a_form_error_not_a_500(
+    client, team, lead, monkeypatch, name, data
+):
+    # Should a form or the file reader ever let a value through, the constraint still refuses it.
+    monkeypatch.setattr(forms_diagnostic, "check_metric_value", lambda metric, value: None)
+    monkeypatch.setattr(metric_imports, "check_metric_value", lambda metric, value: None)
+    client.force_login(lead)
+    response = client.post(_url(name, team), data)
+    assert response.status_code == 400
+    assert REFUSED in response.content.decode()
+    assert not MetricTarget.objects.exists()
+    assert not MonthlyMetric.objects.exists()
 
 
 # ----------------------------------------------------------------------------- exports

@@ -102,6 +102,16 @@ def test_a_reply_outside_yes_partly_no_is_refused_by_the_database(diagnostic, le
         DiagnosticAnswer.objects.create(response=response, question=question, reply="maybe")
 
 
+def test_a_reply_the_database_refuses_is_a_broken_rule_and_nothing_is_saved(diagnostic, lead):
+    first, *others = round_questions(diagnostic)
+    replies = [services.DiagnosticReply(first.pk, "maybe")]
+    replies += [services.DiagnosticReply(q.pk, "yes") for q in others]
+    with pytest.raises(services.RuleBroken, match="Answer Yes, Partly or No"):
+        services.submit_diagnostic(assessment=diagnostic, user=lead, replies=replies)
+    assert not DiagnosticResponse.objects.exists()
+    assert not DiagnosticAnswer.objects.exists()
+
+
 def test_one_answer_per_question_and_one_response_per_colleague(diagnostic, lead):
     response = DiagnosticResponse.objects.create(assessment=diagnostic, user=lead)
     question = round_questions(diagnostic)[0]

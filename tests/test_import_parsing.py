@@ -15,7 +15,6 @@ from openpyxl import Workbook, load_workbook
 from assessments import exports, imports
 from assessments.imports import (
     ImportFileError,
-    ParsedResponse,
     ParseResult,
     RowError,
     normalise_header,
@@ -23,6 +22,9 @@ from assessments.imports import (
     read_table,
     template_rows,
 )
+from assessments.services import NewResponse
+
+from .conftest import rows_to_csv, rows_to_xlsx
 
 CS = SimpleNamespace(
     pk=11,
@@ -47,18 +49,6 @@ BR = SimpleNamespace(
 )
 
 
-def rows_to_csv(rows) -> str:
-    """The app's one CSV writer (exports.csv_text), header first."""
-    rows = [list(row) for row in rows]
-    return exports.csv_text((rows[0], rows[1:])) if rows else ""
-
-
-def rows_to_xlsx(rows) -> bytes:
-    """The app's one XLSX writer (exports.xlsx_bytes), header first."""
-    rows = [list(row) for row in rows]
-    return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
-
-
 PILLARS = [CS, FR, CO, BR]
 SLUGS = [p.slug for p in PILLARS]
 HEADER = ["response_id", *SLUGS]
@@ -71,7 +61,7 @@ def only_error(result: ParseResult) -> RowError:
     return result.errors[0]
 
 
-def only_response(result: ParseResult) -> ParsedResponse:
+def only_response(result: ParseResult) -> NewResponse:
     assert result.errors == []
     assert result.file_errors == []
     assert len(result.responses) == 1
@@ -502,7 +492,7 @@ def test_valid_row_gives_all_fields():
         ["response_id", "generation", "nps", *SLUGS, "experience:friction", "expectation:content"],
         [" r-17 ", "Gen X", "9", 2, 1, 4, 3, 5, "4"],
     ]
-    assert only_response(parse_responses(rows, PILLARS)) == ParsedResponse(
+    assert only_response(parse_responses(rows, PILLARS)) == NewResponse(
         line=2,
         external_id="r-17",
         generation="gen-x",

@@ -35,11 +35,6 @@ def _responses(pillars, count, *, seed=1, generation="gen-x", experience=True, e
 
 
 @pytest.fixture
-def survey(assessment):
-    return services.start_survey(assessment=assessment)
-
-
-@pytest.fixture
 def team_cards(assessment, team, lead, pillars):
     """Two colleagues: the lead ranks in position order, the other almost the same."""
     make_scorecard(assessment, lead, scores={p.slug: 4 for p in pillars})

@@ -2,12 +2,8 @@
 headers, inline script, spreadsheet formulas, a public seed, tracebacks from the CLI."""
 
 import io
-import os
 import re
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -22,9 +18,8 @@ from assessments import exports
 from assessments.middleware import MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES, RequestBodyLimitMiddleware
 from assessments.models import CustomerSurvey, Team
 
-from .conftest import make_user
+from .conftest import ROOT, make_user, run_manage
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "pw-for-tests-123"
 
 
@@ -291,26 +286,13 @@ def test_seed_demo_on_a_public_site_prints_random_passwords_that_work(db, settin
 # ----------------------------------------------------------------------------- the CLI
 
 
-def _manage(*args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize(
     "args",
     [["export_report", "1"], ["rebuild_tallies"], ["seed_demo"]],
     ids=["export_report", "rebuild_tallies", "seed_demo"],
 )
 def test_a_database_that_is_not_migrated_gives_one_line_not_a_traceback(tmp_path, args):
-    result = _manage(*args, DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", DEBUG="true")
+    result = run_manage(*args, DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", DEBUG="true")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
@@ -319,7 +301,7 @@ def test_a_database_that_is_not_migrated_gives_one_line_not_a_traceback(tmp_path
 
 @pytest.mark.parametrize("value", ["9" * 5000, "-1", "abc"])
 def test_export_report_with_a_bad_id_gives_one_line(tmp_path, value):
-    result = _manage(
+    result = run_manage(
         "export_report", value, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DEBUG="true"
     )
     assert result.returncode != 0
@@ -419,7 +401,7 @@ def test_a_forwarded_address_that_is_no_ip_is_ignored(settings):
 
 
 def test_seed_demo_with_debug_false_in_the_environment_refuses_in_one_line(tmp_path):
-    result = _manage(
+    result = run_manage(
         "seed_demo",
         DEBUG="false",
         SECRET_KEY="x" * 50,

@@ -3,7 +3,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -21,16 +20,7 @@ from .conftest import error_summary
 FORM = "application/x-www-form-urlencoded"  # a field name of 4,301 digits fits in a form body
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(db):
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def survey(assessment):
-    return services.start_survey(assessment=assessment)
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def _public(survey):
@@ -119,7 +109,11 @@ def test_the_database_refuses_a_second_response_from_one_form(survey, pillars):
     response = services.NewResponse(ranks=ranks, form_nonce="abc")
     services.record_responses(survey=survey, responses=[response], source="web")
     with pytest.raises(IntegrityError), transaction.atomic():
+        CustomerResponse.objects.create(survey=survey, form_nonce="abc")
+    with pytest.raises(services.ConcurrentWrite, match="could not be stored"):
         services.record_responses(survey=survey, responses=[response], source="web")
+    assert CustomerResponse.objects.count() == 1
+    assert SurveyTally.objects.get(metric=TallyMetric.RESPONSES).count == 1
 
 
 def _assert_nothing_stored():

@@ -4,24 +4,13 @@ import numpy as np
 import pytest
 import segno
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from assessments import charts, services
 
 from .conftest import make_scorecard, make_user
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db):  # the cache lives in the database
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def survey(assessment):
-    return services.start_survey(assessment=assessment)
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def _modules_from_svg_path(svg: str) -> np.ndarray:

@@ -8,11 +8,6 @@ from assessments import services
 from assessments.models import SOURCE_CODES, ResponseSource, SurveyTally, TallyMetric
 
 
-@pytest.fixture
-def survey(assessment):
-    return services.start_survey(assessment=assessment)
-
-
 def test_every_source_has_its_own_nonzero_code():
     assert set(SOURCE_CODES) == set(ResponseSource.values)
     assert len(set(SOURCE_CODES.values())) == len(SOURCE_CODES)

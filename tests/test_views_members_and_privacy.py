@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from assessments.models import Membership, Scorecard
@@ -12,12 +11,7 @@ from assessments.views.teams import INVITATIONS_PER_TEAM_PER_HOUR
 
 from .conftest import make_assessment, make_scorecard, make_team, make_user
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db):  # the cache lives in the database
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def _remove(client, team, user):

@@ -33,7 +33,7 @@ from .layouts import (
     detect_layout,
 )
 from .matching import PillarLike, PillarMatcher, normalise, pillar_wordings
-from .reading import ParsedResponse, ParseResult, RowError, read_responses
+from .reading import ParseResult, RowError, read_responses
 
 normalise_header = normalise
 
@@ -49,7 +49,6 @@ __all__ = [
     "ImportFileError",
     "Layout",
     "ParseResult",
-    "ParsedResponse",
     "PillarLike",
     "PillarMatcher",
     "RowError",

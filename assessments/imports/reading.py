@@ -32,9 +32,6 @@ MAX_EXTERNAL_ID_LENGTH = 200
 _SHOWN_CHARS = 40
 ROW_KEY_PREFIX = "row-"
 
-# One type for a response, whether typed in the public form or read from a file.
-ParsedResponse = NewResponse
-
 
 @dataclass(frozen=True)
 class RowError:
@@ -44,6 +41,8 @@ class RowError:
 
 @dataclass
 class ParseResult:
+    # The services' own type: a response read from a file is written as it is, field for field
+    # the same as one typed into the public form.
     responses: list[NewResponse] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)

@@ -102,7 +102,11 @@ def set_target(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, team, target_form=form, status=400)
     metric = Metric(form.cleaned_data["metric"])
     target = form.cleaned_data["target"]
-    services.set_metric_target(team=team, metric=metric, target=target)
+    try:
+        services.set_metric_target(team=team, metric=metric, target=target)
+    except services.RuleBroken as exc:
+        form.add_error("target", str(exc))
+        return _render(request, team, target_form=form, status=400)
     if target is None:
         messages.success(
             request, _("The target for %(metric)s was removed.") % {"metric": metric.label}
@@ -124,7 +128,11 @@ def add_month(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, team, month_form=form, status=400)
     item = form.month_value()
-    services.save_monthly_metrics(team=team, values=[item], source=MetricSource.MANUAL)
+    try:
+        services.save_monthly_metrics(team=team, values=[item], source=MetricSource.MANUAL)
+    except services.RuleBroken as exc:
+        form.add_error("value", str(exc))
+        return _render(request, team, month_form=form, status=400)
     messages.success(
         request,
         _("%(metric)s for %(month)s is saved.")
@@ -150,9 +158,13 @@ def import_months(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, team, import_form=form, status=400)
     if parsed.errors:
         return _render(request, team, import_form=form, parsed=parsed, status=400)
-    count = services.save_monthly_metrics(
-        team=team, values=parsed.values, source=MetricSource.IMPORT
-    )
+    try:
+        count = services.save_monthly_metrics(
+            team=team, values=parsed.values, source=MetricSource.IMPORT
+        )
+    except services.RuleBroken as exc:
+        form.add_error("file", str(exc))
+        return _render(request, team, import_form=form, status=400)
     messages.success(request, _("Imported %(n)d monthly values.") % {"n": count})
     return _back(team)
 

@@ -8,7 +8,6 @@ expected failure ends with a one-line error (exit status 1), never a traceback.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
 
 from assessments import imports, services
 from assessments.imports.reading import RowReader, data_rows, is_note_row
@@ -117,11 +116,6 @@ class Command(BaseCommand):
             )
         except services.RuleBroken as exc:
             raise CommandError(str(exc)) from exc
-        except IntegrityError as exc:
-            raise CommandError(
-                "Another import of the same responses ran at the same time; run this one again "
-                "to add what it did not write."
-            ) from exc
         for message in result.file_errors:
             self.stderr.write(f"error: {message}")
         for error in result.errors:
