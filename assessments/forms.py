@@ -1,8 +1,11 @@
+import copy
+import functools
 import re
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -267,6 +270,60 @@ class SurveySettingsForm(forms.ModelForm):
         return value
 
 
+@functools.lru_cache(maxsize=64)
+def _survey_field_prototypes(language: str, n: int) -> dict[str, forms.Field]:
+    """The public survey's kinds of field, built once per language and number of pillars.
+
+    A survey form has about 30 choice fields; building each anew (choices normalised, messages
+    translated) was most of the time of a customer's POST. Each form takes shallow copies.
+    """
+    del language  # part of the cache key: labels and messages are translated when built
+    rating = forms.TypedChoiceField(
+        choices=labelled_score_choices(),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    return {
+        "rank": forms.TypedChoiceField(
+            choices=[("", "—")] + [(i, str(i)) for i in range(1, n + 1)],
+            coerce=int,
+            error_messages={
+                "required": _("Give this a place from 1 to %(n)d.") % {"n": n},
+                "invalid_choice": _("Places go from 1 to %(n)d.") % {"n": n},
+            },
+        ),
+        "rating": rating,
+        "generation": forms.ChoiceField(
+            choices=Generation.choices, required=False, widget=forms.RadioSelect
+        ),
+        "nps": forms.TypedChoiceField(
+            choices=[(i, str(i)) for i in range(11)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+        ),
+        "ces": forms.TypedChoiceField(
+            choices=[(value, label) for value, label in CES_LABELS.items()],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+        ),
+    }
+
+
+def _copied(prototype: forms.Field, label: str) -> forms.Field:
+    """A field like ``prototype`` with its own label and widget (what a form may change)."""
+    field = copy.copy(prototype)
+    field.label = label
+    field.widget = copy.copy(prototype.widget)
+    field.widget.attrs = dict(prototype.widget.attrs)
+    return field
+
+
 class CustomerSurveyForm(forms.Form):
     """The public survey: rank the pillars in customer wording, then the optional questions."""
 
@@ -281,62 +338,28 @@ class CustomerSurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.pillars = pillars
-        n = len(pillars)
-        rank_choices = [("", "—")] + [(i, str(i)) for i in range(1, n + 1)]
+        proto = _survey_field_prototypes(translation.get_language() or "", len(pillars))
         for pillar in pillars:
-            self.fields[f"rank_{pillar.pk}"] = forms.TypedChoiceField(
-                label=_("Rank of %(pillar)s") % {"pillar": pillar.customer_label},
-                choices=rank_choices,
-                coerce=int,
-                error_messages={
-                    "required": _("Give this a place from 1 to %(n)d.") % {"n": n},
-                    "invalid_choice": _("Places go from 1 to %(n)d.") % {"n": n},
-                },
+            label = {"pillar": pillar.customer_label}
+            self.fields[f"rank_{pillar.pk}"] = _copied(
+                proto["rank"], _("Rank of %(pillar)s") % label
             )
             if survey.ask_experience:
-                self.fields[f"experience_{pillar.pk}"] = self._rating(
-                    _("How well do we do on: %(pillar)s") % {"pillar": pillar.customer_label}
+                self.fields[f"experience_{pillar.pk}"] = _copied(
+                    proto["rating"], _("How well do we do on: %(pillar)s") % label
                 )
             if survey.ask_expectation:
-                self.fields[f"expectation_{pillar.pk}"] = self._rating(
-                    _("What did you expect on: %(pillar)s") % {"pillar": pillar.customer_label}
+                self.fields[f"expectation_{pillar.pk}"] = _copied(
+                    proto["rating"], _("What did you expect on: %(pillar)s") % label
                 )
         if survey.ask_generation:
-            self.fields["generation"] = forms.ChoiceField(
-                label=_("Your generation"),
-                choices=Generation.choices,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields["generation"] = _copied(proto["generation"], _("Your generation"))
         if survey.ask_nps:
-            self.fields["nps"] = forms.TypedChoiceField(
-                label=_("How likely are you to recommend us to a friend or colleague?"),
-                choices=[(i, str(i)) for i in range(11)],
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
+            self.fields["nps"] = _copied(
+                proto["nps"], _("How likely are you to recommend us to a friend or colleague?")
             )
         if survey.ask_ces:
-            self.fields["ces"] = forms.TypedChoiceField(
-                label=survey.effort_question,
-                choices=[(value, label) for value, label in CES_LABELS.items()],
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
-            )
-
-    @staticmethod
-    def _rating(label: str) -> forms.TypedChoiceField:
-        return forms.TypedChoiceField(
-            label=label,
-            choices=labelled_score_choices(),
-            coerce=int,
-            required=False,
-            empty_value=None,
-            widget=forms.RadioSelect,
-        )
+            self.fields["ces"] = _copied(proto["ces"], survey.effort_question)
 
     def ranking_rows(self) -> list[dict]:
         rows = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -382,6 +382,13 @@ def _add_to_tallies(survey: CustomerSurvey, counts: Counter[TallyKey]) -> None:
                 cursor.execute(sql, params)
 
 
+def _lock_survey(survey: CustomerSurvey) -> None:
+    """Inside a transaction: one writer of the survey's tallies at a time (SQLite's transactions
+    hold the database's write lock from their start already)."""
+    if connections[router.db_for_write(CustomerSurvey)].features.has_select_for_update:
+        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+
+
 def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
     n = len(survey_pillar_ids)
     if set(response.ranks) != survey_pillar_ids:
@@ -404,12 +411,15 @@ def record_responses(
     survey: CustomerSurvey,
     responses: Sequence[NewResponse],
     source: ResponseSource,
+    pillar_ids: Collection[int] | None = None,
 ) -> list[int]:
     """Store customer responses with their answers and tallies, all or nothing, in bulk; returns
-    the new responses' keys in the order given."""
-    pillar_ids = set(survey.assessment.pillar_links.values_list("pillar_id", flat=True))
+    the new responses' keys in the order given. ``pillar_ids``: the round's, when known."""
+    if pillar_ids is None:
+        pillar_ids = survey.assessment.pillar_links.values_list("pillar_id", flat=True)
+    survey_pillar_ids = set(pillar_ids)
     for response in responses:
-        _check_response(pillar_ids, response)
+        _check_response(survey_pillar_ids, response)
     now = timezone.now()
     counts = _tally_counts((response, source) for response in responses)
     try:
@@ -428,7 +438,7 @@ def record_responses(
             )
             # Locks last, held only until the commit just after: one writer per survey at a time
             # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
-            CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+            _lock_survey(survey)
             _add_to_tallies(survey, counts)
             round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
     except IntegrityError as exc:
@@ -586,19 +596,20 @@ def _insert_answers(rows: Iterable[tuple[Any, ...]]) -> None:
             flush()
 
 
-def submit_web_response(*, survey: CustomerSurvey, response: NewResponse) -> bool:
-    """Store one response from the public page; False when this form was already submitted."""
+def submit_web_response(
+    *, survey: CustomerSurvey, response: NewResponse, pillar_ids: Collection[int] | None = None
+) -> bool:
+    """Store one response from the public page; False when this form was already submitted.
+
+    A form sent twice (a double click, the back button) is refused by the unique constraint on
+    its nonce, so one response is kept without a query to look for the first one."""
     if not survey.is_open:
         raise RuleBroken(_("This survey is closed."))
-    if (
-        response.form_nonce
-        and CustomerResponse.objects.filter(survey=survey, form_nonce=response.form_nonce).exists()
-    ):
-        return False
     try:
-        record_responses(survey=survey, responses=[response], source=ResponseSource.WEB)
+        record_responses(
+            survey=survey, responses=[response], source=ResponseSource.WEB, pillar_ids=pillar_ids
+        )
     except ConcurrentWrite:
-        # A double click raced the first submission past the check above: one response is kept.
         return False
     return True
 

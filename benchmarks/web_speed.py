@@ -42,6 +42,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -263,15 +264,17 @@ class Server:
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        ready = 0
+        while time.monotonic() < deadline and ready < 20:  # both workers up and answering
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                with urlopen(f"http://127.0.0.1:{self.port}/bench/bare/", timeout=2) as answer:
+                    ready += answer.status == 200
             except OSError:
                 if self.process.poll() is not None:
                     raise SystemExit("gunicorn stopped while starting") from None
                 time.sleep(0.2)
-        raise SystemExit("gunicorn did not start within 30 s")
+        if ready < 20:
+            raise SystemExit("gunicorn did not start within 30 s")
 
     def stop(self) -> dict[str, float]:
         """Stop gunicorn and its workers; returns the workers' lock-wait figures, summed."""

@@ -10,7 +10,6 @@ import os
 import time
 from pathlib import Path
 
-from django.core.wsgi import get_wsgi_application
 from django.db.backends.signals import connection_created
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.web_settings")
@@ -46,4 +45,4 @@ def write_lock_figures() -> None:
 
 
 connection_created.connect(_instrument)
-application = get_wsgi_application()
+from cxpillars.wsgi import application  # noqa: E402, F401  the app's own, as in production

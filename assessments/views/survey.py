@@ -24,6 +24,7 @@ from ..models import (
     CustomerResponse,
     CustomerSurvey,
     Generation,
+    Pillar,
     SurveyTally,
     TallyMetric,
 )
@@ -147,7 +148,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         return _already_answered(request, survey, status=200)
     if request.method == "GET":
         return _survey_form_page(request, survey)
-    pillars = survey.assessment.round_pillars()
+    pillars = _survey_pillars(survey)
     offered = languages.survey_languages(pillars)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
     if request.POST.get("switch_language"):
@@ -184,7 +185,9 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 try:
                     services.submit_web_response(
-                        survey=survey, response=form.new_response(form_nonce=nonce["n"])
+                        survey=survey,
+                        response=form.new_response(form_nonce=nonce["n"]),
+                        pillar_ids=[pillar.pk for pillar in pillars],
                     )
                 except services.RuleBroken as exc:
                     form.add_error(None, str(exc))
@@ -236,18 +239,14 @@ def _survey_form_page(request: HttpRequest, survey: CustomerSurvey) -> HttpRespo
     and the page is rendered anew.
     """
     version = page_cache.stamp(survey, "form_version")
-    offered = page_cache.get_or_build(
-        "survey-languages",
-        version,
-        lambda: languages.survey_languages(survey.assessment.round_pillars()),
-    )
+    pillars = _survey_pillars(survey)
+    offered = languages.survey_languages(pillars)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
-    orders = williams_orders(len(offered_pillar_ids := _pillar_ids(survey, version)))
+    orders = williams_orders(len(pillars))
     variant = secrets.randbelow(len(orders)) if orders else 0
 
     def build() -> str:
-        by_id = {pillar.pk: pillar for pillar in survey.assessment.round_pillars()}
-        ordered = [by_id[offered_pillar_ids[i]] for i in orders[variant]] if orders else []
+        ordered = [pillars[i] for i in orders[variant]] if orders else []
         form = CustomerSurveyForm(initial={"nonce": NONCE_SLOT}, survey=survey, pillars=ordered)
         response = _render_survey(request, survey, form, offered, refused)
         return page_cache.with_token_slot(response.content.decode(response.charset))
@@ -261,14 +260,11 @@ def _survey_form_page(request: HttpRequest, survey: CustomerSurvey) -> HttpRespo
     return HttpResponse(html)
 
 
-def _pillar_ids(survey: CustomerSurvey, version: tuple) -> list[int]:
-    """The round's pillar ids in round order (cached with the survey's form version)."""
+def _survey_pillars(survey: CustomerSurvey) -> list[Pillar]:
+    """The round's pillars in round order, cached with the survey's form version (their texts
+    are part of it). Shared by every request of the process: read them, never change them."""
     return page_cache.get_or_build(
-        "survey-pillars",
-        version,
-        lambda: list(
-            survey.assessment.pillar_links.order_by("position").values_list("pillar_id", flat=True)
-        ),
+        "survey-pillars", page_cache.stamp(survey, "form_version"), survey.assessment.round_pillars
     )
 
 
