@@ -16,7 +16,7 @@ from ..gap_report import QUADRANT_LABELS, gap_report, team_trends
 from ..models import Assessment, CustomerResponse
 from ..readings import AGREEMENT_LABELS, MIN_FOR_CONCLUSION, MIN_FOR_INTERVAL
 from ..report_json import report_document
-from .access import assessment_for
+from .access import assessment_for, round_row_for
 
 
 def _charts(report) -> dict:
@@ -83,7 +83,7 @@ def _charts(report) -> dict:
 @login_required
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk)
+    assessment = round_row_for(request, pk)
     return page_cache.page(
         request,
         "report",

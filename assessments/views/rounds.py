@@ -13,7 +13,7 @@ from ..forms import AssessmentForm, ScorecardForm
 from ..models import Assessment, Membership, PillarScore, Scorecard, score_band
 from ..reporting import colleague_comparison, load_round, team_scores
 from . import diagnostic
-from .access import assessment_for, team_for
+from .access import assessment_for, round_row_for, team_for
 
 
 @login_required
@@ -172,7 +172,10 @@ def round_set_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk)
+    if request.method == "GET":  # served from the cache: the round's own row is enough
+        assessment = round_row_for(request, pk)
+    else:
+        assessment = assessment_for(request, pk)
     if not assessment.is_open:
         messages.error(request, _("This round is closed; scorecards can no longer be changed."))
         return redirect("assessments:round", pk=assessment.pk)
@@ -261,7 +264,7 @@ def scorecard_result(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def comparison(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk)
+    assessment = round_row_for(request, pk)
     return page_cache.page(
         request,
         "comparison",

@@ -17,7 +17,7 @@ from ..diagnostic import diagnostic_trends
 from ..forms import AssessmentForm, InviteForm, TeamForm
 from ..gap_report import team_trends, trend_series
 from ..models import Assessment, Membership, Role, Team
-from .access import team_for
+from .access import team_for, team_row_for
 
 
 @login_required
@@ -53,7 +53,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = team_for(request, pk)
+    team = team_row_for(request, pk)
     return page_cache.page(
         request,
         "team",
