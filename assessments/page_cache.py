@@ -13,13 +13,16 @@ token (and, on the public survey, the form's nonce) stand in the cached text as 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -64,10 +67,34 @@ def clear_local() -> None:
         _local.entries.clear()
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of what the running code renders with: the app's Python, the templates, the
+    compiled catalogues and the static files' manifest (hashed asset names in every page).
+
+    Part of every key, so that after a deploy no server serves a page the old code built (nor
+    reads a value of a shape the new code does not expect), and servers running the same
+    release share their entries.
+    """
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    files = [
+        *sorted((root / "assessments").rglob("*.py")),
+        *sorted((root / "templates").rglob("*.html")),
+        *sorted((root / "locale").rglob("*.mo")),
+    ]
+    manifest = Path(settings.STATIC_ROOT or root / "staticfiles") / "staticfiles.json"
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def key_for(name: str, parts: Hashable) -> str:
     """A short shared-cache key for ``parts`` (a tuple of versions, ids, language …)."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"cxp:{name}:{digest}"
+    return f"cxp:{code_version()}:{name}:{digest}"
 
 
 def stamp(instance: Any, version_field: str = "data_version") -> tuple[Any, ...]:

@@ -87,9 +87,11 @@ def _over_rate_limit(request: HttpRequest, survey: CustomerSurvey) -> bool:
 def _public_survey(token: str, *, with_round: bool = True) -> CustomerSurvey:
     """The survey of a public link (404 when there is none). The cached form page needs only the
     survey's own row, whose ``form_version`` keys it: half the cost of the join."""
-    surveys = CustomerSurvey.objects.select_related("assessment") if with_round else None
+    surveys = CustomerSurvey.objects.all()
+    if with_round:
+        surveys = surveys.select_related("assessment")
     try:
-        return (surveys or CustomerSurvey.objects).get(token=token)
+        return surveys.get(token=token)
     except CustomerSurvey.DoesNotExist:
         raise Http404 from None
 
