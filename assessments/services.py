@@ -43,7 +43,7 @@ from .models import (
     new_token,
 )
 from .ranking import is_complete_ranking
-from .versions import round_changed, survey_form_changed, team_changed
+from .versions import round_changed, team_changed
 
 if TYPE_CHECKING:
     from .imports import ParseResult
@@ -80,25 +80,18 @@ def create_team(*, name: str, lead: User) -> Team:
     with transaction.atomic():
         team = Team.objects.create(name=name)
         Membership.objects.create(team=team, user=lead, role=Role.LEAD)
-        # The new lead's "My teams" page lists it.
-        team_changed(team_id=team.pk)
     return team
 
 
 def join_team(*, team: Team, user: User) -> Membership:
     """Idempotent: joining twice keeps the first membership and its role."""
-    with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(team=team, user=user)
-        if created:
-            team_changed(team_id=team.pk)
+    membership, _created = Membership.objects.get_or_create(team=team, user=user)
     return membership
 
 
 def regenerate_join_link(*, team: Team) -> Team:
-    with transaction.atomic():
-        team.join_token = new_token()
-        team.save(update_fields=["join_token"])
-        team_changed(team_id=team.pk)
+    team.join_token = new_token()
+    team.save(update_fields=["join_token"])
     return team
 
 
@@ -113,8 +106,7 @@ def remove_member(*, team: Team, membership: Membership) -> None:
         if membership.role == Role.LEAD and len(leads) <= 1:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         Membership.objects.filter(pk=membership.pk).delete()
-        # The removed colleague knows the join link: a new one keeps them from walking back in
-        # (and raises the team's data version: every page lists the members).
+        # The removed colleague knows the join link: a new one keeps them from walking back in.
         regenerate_join_link(team=team)
 
 
@@ -130,7 +122,6 @@ def set_scorecard_excluded(*, scorecard: Scorecard, excluded: bool) -> Scorecard
             )
         scorecard.excluded_from_statistics = excluded
         scorecard.save(update_fields=["excluded_from_statistics"])
-        round_changed(assessment_id=scorecard.assessment_id, team_id=scorecard.assessment.team_id)
     return scorecard
 
 
@@ -142,7 +133,6 @@ def set_role(*, team: Team, membership: Membership, role: Role) -> Membership:
             raise RuleBroken(_("A team needs at least one lead. Promote someone else first."))
         membership.role = role
         membership.save(update_fields=["role"])
-        team_changed(team_id=team.pk)
     return membership
 
 
@@ -181,16 +171,16 @@ def create_assessment(
             AssessmentPillar(assessment=assessment, pillar=pillar, position=index)
             for index, pillar in enumerate(pillars, start=1)
         )
-        round_changed(assessment_id=assessment.pk, team_id=team.pk)
+        # The team page lists it; marking the team's other rounds changed too is cheap at this
+        # rare write and keeps every page of the team in step.
+        team_changed(team_id=team.pk)
     return assessment
 
 
 def set_assessment_open(*, assessment: Assessment, is_open: bool) -> Assessment:
-    with transaction.atomic():
-        assessment.is_open = is_open
-        assessment.closed_at = None if is_open else timezone.now()
-        assessment.save(update_fields=["is_open", "closed_at"])
-        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
+    assessment.is_open = is_open
+    assessment.closed_at = None if is_open else timezone.now()
+    assessment.save(update_fields=["is_open", "closed_at"])
     return assessment
 
 
@@ -247,7 +237,6 @@ def _save_scorecard(*, assessment: Assessment, user: User, answers: Sequence[Ans
             )
             for a in answers
         )
-        round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
     return scorecard
 
 
@@ -270,45 +259,28 @@ class NewResponse:
 
 
 def start_survey(*, assessment: Assessment, is_open: bool = True) -> CustomerSurvey:
-    with transaction.atomic():
-        survey, created = CustomerSurvey.objects.get_or_create(
-            assessment=assessment, defaults={"is_open": is_open}
-        )
-        if created:
-            round_changed(assessment_id=assessment.pk, team_id=assessment.team_id)
+    survey, _created = CustomerSurvey.objects.get_or_create(
+        assessment=assessment, defaults={"is_open": is_open}
+    )
     return survey
 
 
 def set_survey_open(*, survey: CustomerSurvey, is_open: bool) -> CustomerSurvey:
     """Open or close the public link; a closed link says so politely and stores nothing."""
-    with transaction.atomic():
-        survey.is_open = is_open
-        survey.save(update_fields=["is_open"])
-        _survey_changed(survey)
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
     return survey
-
-
-def _survey_changed(survey: CustomerSurvey) -> None:
-    survey_form_changed(
-        survey_id=survey.pk,
-        assessment_id=survey.assessment_id,
-        team_id=survey.assessment.team_id,
-    )
 
 
 def save_survey_settings(*, survey: CustomerSurvey) -> CustomerSurvey:
     """Store the lead's survey settings (validated by ``SurveySettingsForm``)."""
-    with transaction.atomic():
-        survey.save()
-        _survey_changed(survey)
+    survey.save()
     return survey
 
 
 def regenerate_survey_link(*, survey: CustomerSurvey) -> CustomerSurvey:
-    with transaction.atomic():
-        survey.token = new_token()
-        survey.save(update_fields=["token"])
-        _survey_changed(survey)
+    survey.token = new_token()
+    survey.save(update_fields=["token"])
     return survey
 
 
@@ -440,6 +412,7 @@ def record_responses(
             # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
             _lock_survey(survey)
             _add_to_tallies(survey, counts)
+            # Raw inserts send no signal: the versions go up here.
             round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
     except IntegrityError as exc:
         # The values were checked above: only a response id or form stored meanwhile is left.
@@ -812,7 +785,7 @@ def create_diagnostic_round(*, team: Team, title: str, created_by: User | None) 
             RoundQuestion(assessment=assessment, question=question, position=index)
             for index, question in enumerate(questions, start=1)
         )
-        round_changed(assessment_id=assessment.pk, team_id=team.pk)
+        team_changed(team_id=team.pk)
     return assessment
 
 

@@ -7,6 +7,11 @@ under the old number (``page_cache``) is never served again.
 - ``CustomerSurvey.form_version``: what the public form shows (its settings, the pillar texts),
   but not the answers: the form stays cached while a mail blast's answers pour in.
 
+Who raises them: every save and delete of a model that a page shows, through the signal
+receivers below (so the services, the admin and the shell alike); and the services' bulk writes,
+which send no signals (customer answers, tally rebuilds, new rounds, diagnostics, metrics), by
+calling these functions in their own transaction.
+
 The counters only go up (``F(...) + 1``; ``VersionedModel.save`` never writes them), so a number
 is never reused for other data. Lock order, to stay clear of deadlocks: survey, round, team.
 """
@@ -34,25 +39,34 @@ from .models import (
 )
 
 
-def round_changed(*, assessment_id: int, team_id: int) -> None:
+def round_changed(*, assessment_id: int, team_id: int | None = None) -> None:
     """A round's data changed: raise the round's version, then its team's.
 
     Plain SQL: every survey answer runs this, and building the ORM's ``F() + 1`` cost more than
-    the two statements."""
+    the two statements. Without ``team_id`` the team is found by a subquery."""
     connection = connections[router.db_for_write(Assessment)]
     quote = connection.ops.quote_name
+    rounds, teams = quote(Assessment._meta.db_table), quote(Team._meta.db_table)
+    version, pk = quote("data_version"), quote("id")
     with connection.cursor() as cursor:
-        for model, pk in ((Assessment, assessment_id), (Team, team_id)):
-            table, column = quote(model._meta.db_table), quote("data_version")
-            cursor.execute(
-                f"UPDATE {table} SET {column} = {column} + 1 WHERE {quote('id')} = %s", [pk]
-            )
+        cursor.execute(
+            f"UPDATE {rounds} SET {version} = {version} + 1 WHERE {pk} = %s", [assessment_id]
+        )
+        team = (
+            "%s"
+            if team_id is not None
+            else f"(SELECT {quote('team_id')} FROM {rounds} WHERE {pk} = %s)"
+        )
+        cursor.execute(
+            f"UPDATE {teams} SET {version} = {version} + 1 WHERE {pk} = {team}",
+            [team_id if team_id is not None else assessment_id],
+        )
 
 
-def survey_form_changed(*, survey_id: int, assessment_id: int, team_id: int) -> None:
+def survey_form_changed(*, survey_id: int, assessment_id: int) -> None:
     """What the public form shows changed (its settings): the form, the round and the team."""
     CustomerSurvey.objects.filter(pk=survey_id).update(form_version=F("form_version") + 1)
-    round_changed(assessment_id=assessment_id, team_id=team_id)
+    round_changed(assessment_id=assessment_id)
 
 
 def team_changed(*, team_id: int) -> None:
@@ -77,16 +91,12 @@ def everything_changed() -> None:
 
 
 # ----------------------------------------------------------------------------- saves and deletes
-# The services raise the versions themselves (their bulk writes send no signals); these receivers
-# catch every other save and delete of a model that a cached page shows: the admin, the shell,
-# loaddata aside (raw), a future view that forgets. A service's own save may raise a version
-# twice in one transaction, which costs an UPDATE and is otherwise harmless.
+# Every save and delete of a model a page shows (loaddata's raw saves aside), inside the saving
+# transaction.
 
 
 def _round_of(instance: Any) -> None:
-    assessment = Assessment.objects.filter(pk=instance.assessment_id).values("team_id").first()
-    if assessment is not None:
-        round_changed(assessment_id=instance.assessment_id, team_id=assessment["team_id"])
+    round_changed(assessment_id=instance.assessment_id)
 
 
 def _on_assessment(sender: Any, instance: Assessment, **kwargs: Any) -> None:
@@ -98,8 +108,7 @@ def _on_round_part(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _on_survey(sender: Any, instance: CustomerSurvey, **kwargs: Any) -> None:
-    CustomerSurvey.objects.filter(pk=instance.pk).update(form_version=F("form_version") + 1)
-    _round_of(instance)
+    survey_form_changed(survey_id=instance.pk, assessment_id=instance.assessment_id)
 
 
 def _on_response_part(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -109,17 +118,17 @@ def _on_response_part(sender: Any, instance: Any, **kwargs: Any) -> None:
         survey_id = (
             CustomerResponse.objects.filter(pk=response_id).values_list("survey_id", flat=True)
         ).first()
-    row = CustomerSurvey.objects.filter(pk=survey_id).values("assessment_id", "assessment__team_id")
-    for found in row[:1]:
-        round_changed(assessment_id=found["assessment_id"], team_id=found["assessment__team_id"])
+    for assessment_id in CustomerSurvey.objects.filter(pk=survey_id).values_list(
+        "assessment_id", flat=True
+    ):
+        round_changed(assessment_id=assessment_id)
 
 
 def _on_score(sender: Any, instance: Any, **kwargs: Any) -> None:
-    row = Scorecard.objects.filter(pk=instance.scorecard_id).values(
-        "assessment_id", "assessment__team_id"
-    )
-    for found in row[:1]:
-        round_changed(assessment_id=found["assessment_id"], team_id=found["assessment__team_id"])
+    for assessment_id in Scorecard.objects.filter(pk=instance.scorecard_id).values_list(
+        "assessment_id", flat=True
+    ):
+        round_changed(assessment_id=assessment_id)
 
 
 def _on_team(sender: Any, instance: Team, **kwargs: Any) -> None:

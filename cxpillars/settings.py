@@ -329,8 +329,11 @@ CXP_SIGNUP_RATE_LIMIT = _rate("SIGNUP_RATE_LIMIT", "10/3600")
 # 15 minutes (the lockout page says so); the page says the same whether the account exists or not.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each request's user loaded by a compiled query.
+    "assessments.compiled_queries.UserBackend",
 ]
+# Django's database sessions, each request's session loaded by one plain statement.
+SESSION_ENGINE = "assessments.compiled_queries"
 AXES_FAILURE_LIMIT = max(1, env_int("LOGIN_FAILURE_LIMIT", 10))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
 
-from assessments import exports, services
+from assessments import exports, page_cache, services
 from assessments.models import Assessment, Membership, Pillar, Role, Team
 
 _counter = itertools.count(1)
@@ -36,6 +36,12 @@ def _english_between_tests():
     """A request leaves its language active in the thread; each test starts in English."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_pages_cached_in_process():
+    """Each test starts without pages this process cached for an earlier test's rows."""
+    page_cache.clear_local()
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +98,31 @@ def rows_to_xlsx(rows) -> bytes:
     """The app's one XLSX writer (exports.xlsx_bytes), header first."""
     rows = [list(row) for row in rows]
     return exports.xlsx_bytes("Responses", (rows[0], rows[1:]))
+
+
+# Pages served from ``page_cache``: the first view builds the page and stores it in the database
+# cache (one read, five statements to store); later views read the session, the user and the
+# row whose versions key the page, and nothing else.
+CACHED_PAGES = {
+    "assessments:report",
+    "assessments:comparison",
+    "assessments:scorecard",
+    "assessments:team",
+}
+CACHE_STORE_QUERIES = 6
+CACHED_PAGE_QUERIES = 3
+
+
+def page_query_limit(name: str, queries: int) -> int:
+    """``queries`` for building the page, plus the cache's for a cached one."""
+    return queries + (CACHE_STORE_QUERIES if name in CACHED_PAGES else 0)
+
+
+def check_served_from_cache(client, name: str, url: str, assert_max_num_queries) -> None:
+    """For a cached page: a second view runs only the queries that find its key."""
+    if name in CACHED_PAGES:
+        with assert_max_num_queries(CACHED_PAGE_QUERIES):
+            assert client.get(url).status_code == 200
 
 
 def make_user(username: str | None = None, *, password: str = "pw-for-tests-123", **extra):

@@ -1,12 +1,11 @@
 """Loading what a user may see: every view goes through the ``for_user`` QuerySets."""
 
-import functools
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from ..compiled_queries import CompiledQuery
 from ..models import Assessment, Framework, Team
 
 
@@ -40,38 +39,39 @@ def assessment_for(
 # same ``for_user`` query, compiled once per process and sent with new values: the rule stays
 # in one place, only its compiling is saved.
 
-_SAMPLE_USER_ID, _SAMPLE_PK, _SAMPLE_FRAMEWORK = -7_000_001, -7_000_002, "\x00framework"
 
+def _visible(model: type[Assessment] | type[Team], framework: str | None = None):
+    """``model.objects.for_user(user).filter(pk=…)`` (of one framework), compiled once."""
 
-@functools.cache
-def _compiled(model: type[Assessment] | type[Team], framework: str | None) -> tuple[str, tuple]:
-    """The SQL of ``model.objects.for_user(user).get(pk=…)``, with where each value goes."""
-    sample_user = get_user_model()(pk=_SAMPLE_USER_ID)
-    rows = model.objects.for_user(sample_user).filter(pk=_SAMPLE_PK)  # type: ignore[attr-defined]
+    def build(user: int, pk: int, framework_sample: str = ""):
+        rows = model.objects.for_user(get_user_model()(pk=user)).filter(pk=pk)  # type: ignore[attr-defined]
+        return rows.filter(framework=framework_sample) if framework is not None else rows
+
+    samples: dict[str, int | str] = {"user": -7_000_001, "pk": -7_000_002}
     if framework is not None:
-        rows = rows.filter(framework=_SAMPLE_FRAMEWORK)
-    sql, params = rows.query.sql_with_params()
-    names = {_SAMPLE_USER_ID: "user", _SAMPLE_PK: "pk", _SAMPLE_FRAMEWORK: "framework"}
-    return sql, tuple(names[value] for value in params)
+        samples["framework_sample"] = "\x00framework"
+    return CompiledQuery(build, **samples)
 
 
-def _visible_row(model, request, pk: int, framework: str | None = None):
+_VISIBLE_ROUND = _visible(Assessment, Framework.PILLARS)
+_VISIBLE_TEAM = _visible(Team)
+
+
+def _visible_row(query: CompiledQuery, request, pk: int, **values):
     if not request.user.is_authenticated:
         raise Http404
-    sql, order = _compiled(model, framework)
-    values = {"user": request.user.pk, "pk": pk, "framework": framework}
-    rows = list(model.objects.raw(sql, [values[name] for name in order]))
-    if not rows:
+    row = query.first(user=request.user.pk, pk=pk, **values)
+    if row is None:
         raise Http404
-    return rows[0]
+    return row
 
 
 def round_row_for(request, pk: int) -> Assessment:
     """A ten-pillar round's own row, as ``assessment_for`` checks it (404 for another team's),
     with ``viewer_role`` but without its team loaded: what a cached page needs to find its key."""
-    return _visible_row(Assessment, request, pk, Framework.PILLARS)
+    return _visible_row(_VISIBLE_ROUND, request, pk, framework_sample=Framework.PILLARS.value)
 
 
 def team_row_for(request, pk: int) -> Team:
     """The team's row, as ``team_for`` checks it, for a cached page."""
-    return _visible_row(Team, request, pk)
+    return _visible_row(_VISIBLE_TEAM, request, pk)

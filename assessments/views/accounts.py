@@ -111,5 +111,5 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         return render(request, "registration/activation_invalid.html", status=400)
     user.is_active = True
     user.save(update_fields=["is_active"])
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="assessments.compiled_queries.UserBackend")  # as in settings
     return redirect(_safe_next(request) or "assessments:dashboard")
