@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import analysis
+from . import analysis, page_cache
 from .models import (
     GENERATION_SHORT_NAMES,
     Assessment,
@@ -580,14 +581,61 @@ def team_trends(assessments: list[Assessment]) -> list[GapReport]:
     return reports
 
 
-def trend_series(reports: list[GapReport]) -> list[tuple[Pillar, list[float | None]]]:
-    """Each pillar's team mean score per round (None where the round did not have it)."""
-    pillars: dict[str, Pillar] = {}
-    for report in reports:
-        for pillar in report.data.pillars:
-            pillars.setdefault(pillar.slug, pillar)
-    means = [report.team.scores.mean_by_slug() for report in reports]
+@dataclass(frozen=True)
+class RoundSummary:
+    """What the team page shows of one round: four figures and the team's mean per pillar."""
+
+    assessment_id: int
+    total_mean: float | None
+    max_total: int
+    mean_rho: float | None
+    customer_rho: float | None
+    focus: tuple[str, ...]  # the pillars to fix first, by name
+    pillar_means: tuple[tuple[str, str, int, float | None], ...]  # slug, name, position, mean
+
+
+def _summary(report: GapReport) -> RoundSummary:
+    means = report.team.scores.mean_by_slug()
+    return RoundSummary(
+        assessment_id=report.assessment.pk,
+        total_mean=report.team.scores.total_mean,
+        max_total=report.team.scores.max_total,
+        mean_rho=report.team.mean_rho,
+        customer_rho=report.spearman.coefficient,
+        focus=tuple(str(row.pillar.name) for row in report.focus),
+        pillar_means=tuple(
+            (p.slug, str(p.name), p.position, means.get(p.slug)) for p in report.data.pillars
+        ),
+    )
+
+
+def round_summaries(assessments: list[Assessment]) -> list[RoundSummary]:
+    """``team_trends`` as the team page needs it, oldest first: each round's summary is kept in
+    the process under the round's data version (and the language, which names the pillars), so
+    a change in one round rebuilds that round's report only (the page itself is shared)."""
+    assessments = sorted(assessments, key=lambda a: (a.created_at, a.pk))[-TREND_ROUNDS:]
+    language = translation.get_language()
+    keys = {a.pk: (page_cache.stamp(a), language) for a in assessments}
+    found = {
+        a.pk: page_cache.cached("round-summary", keys[a.pk], shared=False) for a in assessments
+    }
+    missing = [a for a in assessments if found[a.pk] is None]
+    for report in team_trends(missing) if missing else []:
+        summary = _summary(report)
+        page_cache.store("round-summary", keys[report.assessment.pk], summary, shared=False)
+        found[report.assessment.pk] = summary
+    return [found[a.pk] for a in assessments]  # type: ignore[misc]
+
+
+def summary_series(summaries: list[RoundSummary]) -> list[tuple[str, list[float | None]]]:
+    """Each pillar's team mean per round, by name (None where the round did not have it), in
+    pillar order."""
+    pillars: dict[str, tuple[int, str]] = {}
+    for summary in summaries:
+        for slug, name, position, _mean in summary.pillar_means:
+            pillars.setdefault(slug, (position, name))
+    means = [{slug: mean for slug, _n, _p, mean in s.pillar_means} for s in summaries]
     return [
-        (pillar, [m.get(slug) for m in means])
-        for slug, pillar in sorted(pillars.items(), key=lambda item: item[1].position)
+        (name, [m.get(slug) for m in means])
+        for slug, (_position, name) in sorted(pillars.items(), key=lambda item: item[1][0])
     ]

@@ -110,15 +110,30 @@ def stamp(instance: Any, version_field: str = "data_version") -> tuple[Any, ...]
 
 def get_or_build(name: str, parts: Hashable, build: Callable[[], T]) -> T:
     """The value cached for ``parts``, or ``build()`` stored under it."""
+    value = cached(name, parts)
+    if value is None:
+        value = build()
+        store(name, parts, value)
+    return value
+
+
+def cached(name: str, parts: Hashable, *, shared: bool = True) -> Any:
+    """The value stored for ``parts``, or None. ``shared=False``: this process's layer only,
+    for small values cheaper to rebuild than to store in the database cache."""
     key = key_for(name, parts)
     value = _local.get(key)
-    if value is None:
+    if value is None and shared:
         value = cache.get(key)
-        if value is None:
-            value = build()
-            cache.set(key, value, TIMEOUT)
-        _local.put(key, value)
+        if value is not None:
+            _local.put(key, value)
     return value
+
+
+def store(name: str, parts: Hashable, value: Any, *, shared: bool = True) -> None:
+    key = key_for(name, parts)
+    if shared:
+        cache.set(key, value, TIMEOUT)
+    _local.put(key, value)
 
 
 def _request_parts(request: HttpRequest) -> tuple[Any, ...]:

@@ -1,8 +1,15 @@
 -- wrk script of make bench-web: POST a different, valid survey answer with each request.
 -- The answers (one urlencoded body a line, each with its own single-use form nonce) come from
--- the file named after "--"; run with one wrk thread so that no body is sent twice.
-local bodies = {}
-local next_body = 0
+-- the file named after "--"; run with one wrk thread so that no body is sent twice. At the end
+-- it prints how many bodies were sent, so the benchmark can check that each one accepted was
+-- stored once and nothing else was.
+bodies = {}
+sent = 0
+local threads = {}
+
+function setup(thread)
+  threads[#threads + 1] = thread
+end
 
 function init(args)
   for line in io.lines(args[1]) do
@@ -13,9 +20,15 @@ function init(args)
 end
 
 function request()
-  next_body = next_body + 1
-  if next_body > #bodies then
-    next_body = 1 -- only when a run outlasts its bodies; the check after the run tells
+  sent = sent + 1
+  -- past the last body the first comes again: a duplicate the check after the run counts
+  return wrk.format(nil, nil, nil, bodies[(sent - 1) % #bodies + 1])
+end
+
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("sent")
   end
-  return wrk.format(nil, nil, nil, bodies[next_body])
+  io.write(string.format("bodies sent: %d\n", total))
 end

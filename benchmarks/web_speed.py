@@ -304,8 +304,9 @@ class Run:
     rps: float
     p50: float  # ms
     p99: float  # ms
-    requests: int
+    requests: int  # answered within the run
     bad: int  # answers other than 2xx and 3xx, and socket errors
+    sent: int  # requests sent (a POST cut off by the end of the run may still be stored)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -335,12 +336,13 @@ def wrk(url: str, *, duration: float, connections: int, headers: list[str], scri
     p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    sent = re.search(r"bodies sent: (\d+)", output)
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     if errors:
         bad += sum(int(n) for n in errors.groups())
-    return Run(rps, p50, p99, requests, bad)
+    return Run(rps, p50, p99, requests, bad, int(sent.group(1)) if sent else requests)
 
 
 # ----------------------------------------------------------------------------- orchestration
@@ -417,12 +419,16 @@ def measure(database_url: str, label: str, args: argparse.Namespace, work: Path)
             _child(["--verify", str(facts["survey_id"]), "--out", str(work)], database_url)
             checked = json.loads((work / "verify.json").read_text(encoding="utf-8"))
             accepted = post.runs[0].requests - post.runs[0].bad
+            sent = post.runs[0].sent
             stored = checked["responses"] - before
             facts["responses"] = checked["responses"]
             waits = locks["statements"] or 1
+            # Every answer accepted (302) is stored, and nothing beyond what was sent: requests
+            # still in flight when wrk stopped may or may not have been stored.
+            exact = accepted <= stored <= sent and sent <= bodies_needed
             post.note = (
-                f"stored {stored:,} of {accepted:,} accepted"
-                f"{'' if stored == accepted else ' (MISMATCH)'}; tallies "
+                f"{sent:,} sent, {accepted:,} accepted, {stored:,} stored"
+                f"{'' if exact else ' (MISMATCH)'}; tallies "
                 f"{'exact' if checked['tallies_exact'] else 'WRONG'}; lock wait mean "
                 f"{locks['waited_ms'] / waits:.2f} ms, max {locks['max_ms']:.1f} ms, "
                 f"{int(locks['slow'])} of {int(locks['statements'])} over 1 ms"

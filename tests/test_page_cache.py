@@ -12,13 +12,13 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from assessments import page_cache, services, versions
+from assessments import gap_report, page_cache, services, versions
 from assessments.admin import PillarAdmin
 from assessments.analysis import williams_orders
 from assessments.models import Assessment, CustomerSurvey, Pillar, ResponseSource, Team
 from assessments.views import survey as survey_views
 
-from .conftest import make_scorecard, make_user, scorecard_post
+from .conftest import make_assessment, make_scorecard, make_user, scorecard_post
 
 
 def _versions(assessment: Assessment) -> tuple[int, int, int | None]:
@@ -386,3 +386,31 @@ def test_a_sign_in_leaves_every_version_alone(assessment, lead):
     user = get_user_model().objects.get(pk=lead.pk)
     user.save(update_fields=["last_login"])  # what every sign-in writes
     assert _versions(assessment) == before
+
+
+def test_team_page_rebuilds_only_the_summary_of_the_round_that_changed(
+    client, team, lead, monkeypatch
+):
+    rounds = [make_assessment(team, title=f"Round {i}") for i in range(3)]
+    colleague = make_user_in(team)
+    for assessment in rounds:
+        make_scorecard(assessment, lead)
+    client.force_login(lead)
+    url = reverse("assessments:team", args=[team.pk])
+    built = []
+    real = gap_report.team_trends
+    monkeypatch.setattr(
+        gap_report, "team_trends", lambda rs: built.append([r.pk for r in rs]) or real(rs)
+    )
+    _get(client, url)
+    assert sorted(built[0]) == sorted(r.pk for r in rounds)
+    make_scorecard(rounds[1], colleague)
+    page = _get(client, url)
+    assert built[1:] == [[rounds[1].pk]]
+    assert page.count("/ 50") == 3  # every round's mean total still shown
+
+
+def make_user_in(team):
+    user = make_user()
+    services.join_team(team=team, user=user)
+    return user

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import charts, page_cache, services
 from ..diagnostic import diagnostic_trends
 from ..forms import AssessmentForm, InviteForm, TeamForm
-from ..gap_report import team_trends, trend_series
+from ..gap_report import round_summaries, summary_series
 from ..models import Assessment, Membership, Role, Team
 from .access import team_for, team_row_for
 
@@ -72,8 +72,9 @@ def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
         )
         .order_by("-created_at", "-pk")
     )
-    trends = team_trends([r for r in rounds if not r.is_diagnostic])
-    trend_by_round = {report.assessment.pk: report for report in trends}
+    trends = round_summaries([r for r in rounds if not r.is_diagnostic])
+    trend_by_round = {summary.assessment_id: summary for summary in trends}
+    title = {r.pk: r.title for r in rounds}
     areas, diagnostics = diagnostic_trends([r for r in rounds if r.is_diagnostic])
     diagnostic_chart = None
     if len(diagnostics) >= 2:
@@ -87,8 +88,8 @@ def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
     trend_chart = None
     if len(trends) >= 2:
         trend_chart = charts.small_multiples(
-            [(pillar.name, values) for pillar, values in trend_series(trends)],
-            round_labels=[report.assessment.title for report in trends],
+            summary_series(trends),
+            round_labels=[title[summary.assessment_id] for summary in trends],
             title=_("Team's mean score per pillar, round by round"),
         )
     join_url = request.build_absolute_uri(reverse("assessments:join", args=[team.join_token]))
@@ -101,7 +102,7 @@ def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
             "lead_count": sum(1 for m in memberships if m.role == Role.LEAD),
             "rounds": [(r, trend_by_round.get(r.pk)) for r in rounds],
             "trend_chart": trend_chart,
-            "trend_rounds": [report.assessment.title for report in trends],
+            "trend_rounds": [title[summary.assessment_id] for summary in trends],
             "diagnostic_areas": areas,
             "diagnostic_rounds": list(reversed(diagnostics)),  # newest first, as the rounds
             "diagnostic_chart": diagnostic_chart,
