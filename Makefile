@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # xstatic-bootstrap 5 builds from an sdist that needs setuptools < 81 (see build-constraints.txt).
 PIP_INSTALL := PIP_CONSTRAINT=build-constraints.txt $(BIN)/pip install --disable-pip-version-check -q
 
-.PHONY: run test install install-dev browser serve lint format typecheck check bench bench-import clean messages makemessages
+.PHONY: run test install install-dev browser serve lint format typecheck check bench bench-import bench-web clean messages makemessages
 
 # The runtime set (what a server needs) and the development set (runtime + tests and tools).
 $(BIN)/.installed: requirements.txt build-constraints.txt
@@ -90,6 +90,15 @@ bench: install-dev
 # PostgreSQL: make bench-import BENCH_ARGS="--database-url postgres://…/scratch"
 bench-import: install-dev
 	$(BIN)/python -m benchmarks.import_speed $(BENCH_ARGS)
+
+# Every page under load (wrk, gunicorn 2 workers) against a bare view on the same stack, on
+# SQLite and, when DATABASE_URL (or BENCH_ARGS="--database-url …") names a PostgreSQL server, on a
+# scratch database there too. Installs Debian's wrk when missing. See docs/PERFORMANCE.md.
+bench-web: install-dev
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q wrk; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q wrk; fi; }
+	$(BIN)/python -m benchmarks.web_speed $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

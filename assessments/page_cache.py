@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -24,12 +25,15 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from .throttling import DatabaseCache
+
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 LOCAL_ENTRIES = 200  # per process; a page is 20–120 kB
 TIMEOUT = 60 * 60 * 24  # a day: entries of old versions age out of the shared cache
@@ -117,13 +121,33 @@ def get_or_build(name: str, parts: Hashable, build: Callable[[], T]) -> T:
     return value
 
 
+def _shared_get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:
+        if isinstance(caches["default"], DatabaseCache):
+            raise  # the app's own database: nothing works without it anyway
+        logger.warning("page cache unreachable: building the page", exc_info=True)
+        return None
+
+
+def _shared_set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, TIMEOUT)
+    except Exception:
+        if isinstance(caches["default"], DatabaseCache):
+            raise
+        logger.warning("page cache unreachable: not stored", exc_info=True)
+
+
 def cached(name: str, parts: Hashable, *, shared: bool = True) -> Any:
     """The value stored for ``parts``, or None. ``shared=False``: this process's layer only,
-    for small values cheaper to rebuild than to store in the database cache."""
+    for small values cheaper to rebuild than to store in the database cache. A Redis cache
+    that cannot be reached counts as a miss (logged): the page is built as without a cache."""
     key = key_for(name, parts)
     value = _local.get(key)
     if value is None and shared:
-        value = cache.get(key)
+        value = _shared_get(key)
         if value is not None:
             _local.put(key, value)
     return value
@@ -132,7 +156,7 @@ def cached(name: str, parts: Hashable, *, shared: bool = True) -> Any:
 def store(name: str, parts: Hashable, value: Any, *, shared: bool = True) -> None:
     key = key_for(name, parts)
     if shared:
-        cache.set(key, value, TIMEOUT)
+        _shared_set(key, value)
     _local.put(key, value)
 
 
@@ -171,22 +195,17 @@ def page(
     """
     if request.method != "GET" or len(messages.get_messages(request)):
         return render()
-    key = key_for(name, (versions, _request_parts(request)))
-    html = _local.get(key)
+    parts = (versions, _request_parts(request))
+    html = cached(name, parts)
     if html is None:
-        html = cache.get(key)
-        if html is None:
-            response = render()
-            if (
-                response.status_code != 200
-                or response.streaming
-                or response.cookies
-                or not response.get("Content-Type", "").startswith("text/html")
-            ):
-                return response
-            html = with_token_slot(response.content.decode(response.charset))
-            cache.set(key, html, TIMEOUT)
-            _local.put(key, html)
+        response = render()
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
             return response
-        _local.put(key, html)
+        store(name, parts, with_token_slot(response.content.decode(response.charset)))
+        return response
     return HttpResponse(fill_token(request, html))

@@ -320,7 +320,7 @@ def _tally_counts(responses: Iterable[tuple[NewResponse, str]]) -> Counter[Tally
 def _add_to_tallies(survey: CustomerSurvey, counts: Counter[TallyKey]) -> None:
     """Add counts to the survey's tallies: one multi-row upsert per kind of key (rows with and
     without a pillar have separate unique indexes), rows in key order so that concurrent writers
-    lock them in the same order. The caller holds the survey row lock."""
+    lock them in the same order. The caller holds the round's row lock (``round_changed``)."""
     connection = connections[router.db_for_write(SurveyTally)]
     quote = connection.ops.quote_name
     table = quote(SurveyTally._meta.db_table)
@@ -352,13 +352,6 @@ def _add_to_tallies(survey: CustomerSurvey, counts: Counter[TallyKey]) -> None:
                 for (generation, pillar_id, metric, value), number in chunk:
                     params += [survey.pk, generation, pillar_id, str(metric), value, number]
                 cursor.execute(sql, params)
-
-
-def _lock_survey(survey: CustomerSurvey) -> None:
-    """Inside a transaction: one writer of the survey's tallies at a time (SQLite's transactions
-    hold the database's write lock from their start already)."""
-    if connections[router.db_for_write(CustomerSurvey)].features.has_select_for_update:
-        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
 
 
 def _check_response(survey_pillar_ids: set[int], response: NewResponse) -> None:
@@ -399,26 +392,32 @@ def record_responses(
             created = _insert_responses(survey, responses, source, now)
             _insert_answers(
                 (
-                    pk,
-                    pillar_id,
-                    rank,
-                    response.experience.get(pillar_id),
-                    response.expectation.get(pillar_id),
-                )
-                for pk, response in zip(created, responses, strict=True)
-                for pillar_id, rank in response.ranks.items()
+                    (
+                        pk,
+                        pillar_id,
+                        rank,
+                        response.experience.get(pillar_id),
+                        response.expectation.get(pillar_id),
+                    )
+                    for pk, response in zip(created, responses, strict=True)
+                    for pillar_id, rank in response.ranks.items()
+                ),
+                bulk=len(responses) >= COPY_FROM,
             )
-            # Locks last, held only until the commit just after: one writer per survey at a time
-            # adds to the tallies (and a rebuild cannot interleave), then the versions go up.
-            _lock_survey(survey)
-            _add_to_tallies(survey, counts)
-            # Raw inserts send no signal: the versions go up here.
+            # Locks last, held only until the commit just after. Raising the round's version
+            # (raw inserts send no signal) locks the round's row: one writer of the survey's
+            # tallies at a time, a tally rebuild included.
             round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
+            _add_to_tallies(survey, counts)
     except IntegrityError as exc:
         # The values were checked above: only a response id or form stored meanwhile is left.
         raise ConcurrentWrite(_("The responses could not be stored.")) from exc
     return created
 
+
+# PostgreSQL writes this many responses or more with COPY; fewer (a customer's one answer) with
+# plain INSERTs, one round trip each instead of COPY's set-up.
+COPY_FROM = 50
 
 _RESPONSE_COLUMNS = (
     "survey_id", "submitted_at", "source", "generation", "nps", "ces", "external_id", "form_nonce",
@@ -440,7 +439,7 @@ def _insert_responses(
     )
     tail = " RETURNING {}".format(quote("id"))
     placeholder = "(" + ", ".join(["%s"] * width) + ")"
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(responses) >= COPY_FROM:
         return _copy_responses(connection, survey, responses, source, now)
     submitted_at = connection.ops.adapt_datetimefield_value(now)
     keys: list[int] = []
@@ -495,7 +494,7 @@ def _copy_responses(
 _ANSWER_COLUMNS = ("response_id", "pillar_id", "rank", "experience", "expectation")
 
 
-def _insert_answers(rows: Iterable[tuple[Any, ...]]) -> None:
+def _insert_answers(rows: Iterable[tuple[Any, ...]], *, bulk: bool = True) -> None:
     """Multi-row INSERTs without model instances: ten answers per response made those the cost.
 
     Values were validated by ``_check_response``; the table's constraints still apply.
@@ -509,7 +508,7 @@ def _insert_answers(rows: Iterable[tuple[Any, ...]]) -> None:
         quote(CustomerAnswer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS)
     )
     placeholder = "(" + ", ".join(["%s"] * width) + ")"
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and bulk:
         # COPY is PostgreSQL's bulk path: one stream instead of a statement per thousand rows.
         table = quote(CustomerAnswer._meta.db_table)
         columns = ", ".join(quote(c) for c in _ANSWER_COLUMNS)
@@ -590,7 +589,8 @@ def submit_web_response(
 def rebuild_tallies(*, survey: CustomerSurvey) -> int:
     """Recompute the survey's tallies from its stored answers (a repair tool, not a hot path)."""
     with transaction.atomic():
-        CustomerSurvey.objects.select_for_update().filter(pk=survey.pk).exists()
+        # The round's row lock, as every writer of the tallies takes it (``record_responses``).
+        round_changed(assessment_id=survey.assessment_id)
         SurveyTally.objects.filter(survey=survey).delete()
         responses: dict[int, dict[str, Any]] = {}
         sources: dict[int, str] = {}
@@ -618,7 +618,6 @@ def rebuild_tallies(*, survey: CustomerSurvey) -> int:
                 data["expectation"][pillar_id] = expectation
         counts = _tally_counts((NewResponse(**data), sources[pk]) for pk, data in responses.items())
         _add_to_tallies(survey, counts)
-        round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
     return len(responses)
 
 

@@ -414,3 +414,16 @@ def make_user_in(team):
     user = make_user()
     services.join_team(team=team, user=user)
     return user
+
+
+def test_pages_still_work_when_redis_cannot_be_reached(client, assessment, survey, lead, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    client.force_login(lead)
+    assert client.get(reverse("assessments:report", args=[assessment.pk])).status_code == 200
+    assert client.get(reverse("survey_public", args=[survey.token])).status_code == 200
