@@ -595,6 +595,21 @@ class SurveyTally(models.Model):
         return f"{self.survey_id}/{self.generation}/{self.pillar_id}/{self.metric}={self.value}"
 
 
+class RateWindow(models.Model):
+    """A rate limit's count in its current fixed window (``throttling.over_limit``), when the
+    limits live in the database: one upsert a hit, instead of a locked cache row."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    count = models.PositiveIntegerField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ends_at"], name="rate_window_ends")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.ends_at:%H:%M:%S}"
+
+
 # ----------------------------------------------------------------------------- response imports
 
 

@@ -2,9 +2,11 @@
 every server share (the database cache by default, Redis when configured)."""
 
 import base64
+import datetime as dt
 import ipaddress
 import logging
 import pickle
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -65,10 +67,42 @@ def over_limit(key: str, *, limit: int, window: int) -> bool:
 
 
 def _count(key: str, window: int) -> int:
+    if isinstance(caches["default"], DatabaseCache):
+        return _count_in_database(key, window)
     try:
         return cache.incr(key)
     except ValueError:  # no window open yet; if another request opens it first, count there
         return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+
+
+PRUNE_ONE_IN = 1000  # hits between two deletions of windows that ended a day ago
+
+
+def _count_in_database(key: str, window: int) -> int:
+    """One atomic upsert: a new window at the first hit or after the last one ended, one more
+    otherwise; the count comes back with it. (The database cache's ``incr`` took a transaction
+    of two statements on a locked row for the same.)"""
+    from .models import RateWindow
+
+    connection = connections[router.db_for_write(RateWindow)]
+    quote = connection.ops.quote_name
+    table = quote(RateWindow._meta.db_table)
+    count, ends_at = quote("count"), quote("ends_at")
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('key')}, {count}, {ends_at}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({quote('key')}) DO UPDATE SET "
+            f"{count} = CASE WHEN {table}.{ends_at} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+            f"{ends_at} = CASE WHEN {table}.{ends_at} <= %s THEN excluded.{ends_at} "
+            f"ELSE {table}.{ends_at} END RETURNING {count}",
+            [key, adapt(now + dt.timedelta(seconds=window)), adapt(now), adapt(now)],
+        )
+        result = cursor.fetchone()[0]
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        RateWindow.objects.filter(ends_at__lt=now - dt.timedelta(days=1)).delete()
+    return result
 
 
 class DatabaseCache(db.DatabaseCache):

@@ -49,6 +49,16 @@ def round_changed(*, assessment_id: int, team_id: int | None = None) -> None:
     rounds, teams = quote(Assessment._meta.db_table), quote(Team._meta.db_table)
     version, pk = quote("data_version"), quote("id")
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip: the round first (its row lock orders the writers), then its team.
+            cursor.execute(
+                f"WITH raised AS (UPDATE {rounds} SET {version} = {version} + 1 "
+                f"WHERE {pk} = %s RETURNING {quote('team_id')}) "
+                f"UPDATE {teams} SET {version} = {version} + 1 "
+                f"WHERE {pk} = (SELECT {quote('team_id')} FROM raised)",
+                [assessment_id],
+            )
+            return
         cursor.execute(
             f"UPDATE {rounds} SET {version} = {version} + 1 WHERE {pk} = %s", [assessment_id]
         )

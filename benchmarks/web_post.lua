@@ -21,8 +21,16 @@ end
 
 function request()
   sent = sent + 1
+  -- Customers come from many addresses, through one proxy (CXP_TRUSTED_PROXY_HOPS=1): each
+  -- request its own, from 198.18.0.0/15, the range set aside for benchmarks (RFC 2544).
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["X-Forwarded-For"] = string.format("198.%d.%d.%d", 18 + math.floor(sent / 65536) % 2,
+    math.floor(sent / 256) % 256, sent % 256)
   -- past the last body the first comes again: a duplicate the check after the run counts
-  return wrk.format(nil, nil, nil, bodies[(sent - 1) % #bodies + 1])
+  return wrk.format(nil, nil, headers, bodies[(sent - 1) % #bodies + 1])
 end
 
 function done(summary, latency, requests)

@@ -68,6 +68,7 @@ def prepare(database_url: str, size: int, out: Path, bodies: int, seed: int) -> 
     import random
 
     _django(database_url)
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -107,7 +108,8 @@ def prepare(database_url: str, size: int, out: Path, bodies: int, seed: int) -> 
     filled = time.perf_counter() - started
 
     member = Client()
-    member.force_login(lead, backend="assessments.compiled_queries.UserBackend")  # as a sign-in
+    # The session a sign-in makes: the model backend (the last one; django-axes' comes first).
+    member.force_login(lead, backend=settings.AUTHENTICATION_BACKENDS[-1])
     customer = Client()
     page = customer.get(f"/s/{survey.token}/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
@@ -206,8 +208,9 @@ def _server_env(database_url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
-        # Every request comes from 127.0.0.1: the per-client limit would stop the load test.
-        "SURVEY_RATE_LIMIT": "100000000/600",
+        # Behind one proxy, as in production: each POST comes from its own address (the Lua
+        # script sets X-Forwarded-For), counted by the survey's rate limit as usual.
+        "CXP_TRUSTED_PROXY_HOPS": "1",
         "PYTHONPATH": str(ROOT),
     }
 
@@ -426,9 +429,11 @@ def measure(database_url: str, label: str, args: argparse.Namespace, work: Path)
             # Every answer accepted (302) is stored, and nothing beyond what was sent: requests
             # still in flight when wrk stopped may or may not have been stored.
             exact = accepted <= stored <= sent and sent <= bodies_needed
+            refused = post.runs[0].bad
             post.note = (
                 f"{sent:,} sent, {accepted:,} accepted, {stored:,} stored"
-                f"{'' if exact else ' (MISMATCH)'}; tallies "
+                f"{'' if exact else ' (MISMATCH)'}"
+                f"{f', {refused:,} REFUSED OR FAILED' if refused else ''}; tallies "
                 f"{'exact' if checked['tallies_exact'] else 'WRONG'}; lock wait mean "
                 f"{locks['waited_ms'] / waits:.2f} ms, max {locks['max_ms']:.1f} ms, "
                 f"{int(locks['slow'])} of {int(locks['statements'])} over 1 ms"
@@ -508,7 +513,8 @@ def run(args: argparse.Namespace) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="cxp-bench-web-") as tmp:
         work = Path(tmp)
-        rows += measure(f"sqlite:///{work / 'bench.sqlite3'}", "SQLite", args, work)
+        if not args.postgres_only:
+            rows += measure(f"sqlite:///{work / 'bench.sqlite3'}", "SQLite", args, work)
         postgres = args.database_url or os.environ.get("DATABASE_URL", "")
         if postgres.startswith(("postgres://", "postgresql://")):
             scratch, name = _postgres_scratch(postgres)
@@ -531,6 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--database-url", help="a PostgreSQL server to measure on as well")
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="skip SQLite (with a PostgreSQL server)"
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--verify", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

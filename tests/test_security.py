@@ -1,6 +1,7 @@
 """Attacks from the open internet, each refused cleanly: login guessing, oversized bodies, missing
 headers, inline script, spreadsheet formulas, a public seed, tracebacks from the CLI."""
 
+import datetime as dt
 import io
 import re
 import threading
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import exports
 from assessments.middleware import MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES, RequestBodyLimitMiddleware
@@ -354,6 +356,27 @@ def test_the_cache_counter_expires_and_refuses_past_the_limit(db):
     cache.set("t:old", 5, timeout=-1)  # already expired
     with pytest.raises(ValueError):
         cache.incr("t:old")
+
+
+def test_a_rate_window_starts_again_after_it_ends_and_old_windows_are_pruned(db, monkeypatch):
+    from assessments import throttling
+    from assessments.models import RateWindow
+
+    key = "survey-rate:1:203.0.113.7"
+    assert [throttling.over_limit(key, limit=2, window=60) for _ in range(3)] == [
+        False,
+        False,
+        True,
+    ]
+    assert RateWindow.objects.get(key=key).count == 3
+    start = timezone.now()
+    monkeypatch.setattr(throttling.timezone, "now", lambda: start + dt.timedelta(seconds=61))
+    assert throttling.over_limit(key, limit=2, window=60) is False  # a new window
+    assert RateWindow.objects.get(key=key).count == 1
+    monkeypatch.setattr(throttling.timezone, "now", lambda: start + dt.timedelta(days=2))
+    monkeypatch.setattr(throttling.secrets, "randbelow", lambda n: 0)  # this hit prunes
+    throttling.over_limit("survey-rate:1:203.0.113.8", limit=2, window=60)
+    assert list(RateWindow.objects.values_list("key", flat=True)) == ["survey-rate:1:203.0.113.8"]
 
 
 @pytest.mark.skipif(
