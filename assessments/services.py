@@ -463,7 +463,7 @@ def record_responses(
             # Locks last, held only until the commit just after. Raising the round's version
             # (raw inserts send no signal) locks the round's row: one writer of the survey's
             # tallies at a time, a tally rebuild included.
-            round_changed(assessment_id=survey.assessment_id, team_id=survey.assessment.team_id)
+            round_changed(assessment_id=survey.assessment_id)
             _add_to_tallies(survey, counts)
     except IntegrityError as exc:
         # The values were checked above: only a response id or form stored meanwhile is left.

@@ -86,8 +86,9 @@ def _over_rate_limit(request: HttpRequest, survey: CustomerSurvey) -> bool:
 
 
 def _public_survey(token: str, *, with_round: bool = True) -> CustomerSurvey:
-    """The survey of a public link (404 when there is none). The cached form page needs only the
-    survey's own row, whose ``form_version`` keys it: half the cost of the join."""
+    """The survey of a public link (404 when there is none). Every customer's GET and POST needs
+    only the survey's own row (``is_open``, ``form_version``), by a compiled query; the thanks
+    page takes its round too."""
     if with_round:
         survey = CustomerSurvey.objects.select_related("assessment").filter(token=token).first()
     else:
@@ -143,7 +144,7 @@ def _unavailable(
 @require_http_methods(["GET", "POST"])
 def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        survey = _public_survey(token, with_round=request.method == "POST")
+        survey = _public_survey(token, with_round=False)
     except Http404:
         return _unavailable(request, closed=False)
     if not survey.is_open:
