@@ -375,7 +375,7 @@ def _tally_upsert_postgres(
 
     def upsert(target: str, predicate: str) -> str:
         return (
-            f"INSERT INTO {table} ({columns}) SELECT %s, g, p, m, v, c FROM "
+            f"INSERT INTO {table} ({columns}) SELECT %s::bigint, g, p, m, v, c FROM "
             "unnest(%s::text[], %s::bigint[], %s::text[], %s::integer[], %s::integer[]) "
             f"AS u(g, p, m, v, c) ON CONFLICT ({target}) WHERE {predicate} "
             f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
