@@ -49,7 +49,7 @@ class CompiledQuery(Generic[M]):
 class SessionStore(DatabaseSessionStore):
     """Django's database sessions, loaded with one plain statement instead of a QuerySet."""
 
-    def _get_session_from_db(self):  # type: ignore[no-untyped-def]
+    def _get_session_from_db(self):
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
@@ -61,7 +61,7 @@ class SessionStore(DatabaseSessionStore):
                 [self.session_key, now],
             )
             row = cursor.fetchone()
-        if row is None:
+        if row is None or self.session_key is None:
             self._session_key = None
             return None
         return model(session_key=self.session_key, session_data=row[0])
@@ -72,7 +72,7 @@ class UserBackend(ModelBackend):
 
     _by_pk: CompiledQuery[Any] | None = None
 
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id):
         if UserBackend._by_pk is None:
             from django.contrib.auth import get_user_model
 

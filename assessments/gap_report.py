@@ -624,7 +624,7 @@ def round_summaries(assessments: list[Assessment]) -> list[RoundSummary]:
         summary = _summary(report)
         page_cache.store("round-summary", keys[report.assessment.pk], summary, shared=False)
         found[report.assessment.pk] = summary
-    return [found[a.pk] for a in assessments]  # type: ignore[misc]
+    return [summary for a in assessments if (summary := found[a.pk]) is not None]
 
 
 def summary_series(summaries: list[RoundSummary]) -> list[tuple[str, list[float | None]]]:

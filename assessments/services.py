@@ -432,9 +432,11 @@ def record_responses(
 ) -> list[int]:
     """Store customer responses with their answers and tallies, all or nothing, in bulk; returns
     the new responses' keys in the order given. ``pillar_ids``: the round's, when known."""
-    if pillar_ids is None:
-        pillar_ids = survey.assessment.pillar_links.values_list("pillar_id", flat=True)
-    survey_pillar_ids = set(pillar_ids)
+    survey_pillar_ids = set(
+        survey.assessment.pillar_links.values_list("pillar_id", flat=True)
+        if pillar_ids is None
+        else pillar_ids
+    )
     for response in responses:
         _check_response(survey_pillar_ids, response)
     now = timezone.now()

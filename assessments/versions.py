@@ -123,14 +123,11 @@ def _on_survey(sender: Any, instance: CustomerSurvey, **kwargs: Any) -> None:
 
 def _on_response_part(sender: Any, instance: Any, **kwargs: Any) -> None:
     response_id = getattr(instance, "response_id", None)
-    survey_id = instance.survey_id if response_id is None else None
-    if survey_id is None:
-        survey_id = (
-            CustomerResponse.objects.filter(pk=response_id).values_list("survey_id", flat=True)
-        ).first()
-    for assessment_id in CustomerSurvey.objects.filter(pk=survey_id).values_list(
-        "assessment_id", flat=True
-    ):
+    if response_id is None:  # a response
+        surveys = CustomerSurvey.objects.filter(pk=instance.survey_id)
+    else:  # one of its answers
+        surveys = CustomerSurvey.objects.filter(responses__pk=response_id)
+    for assessment_id in surveys.values_list("assessment_id", flat=True):
         round_changed(assessment_id=assessment_id)
 
 

@@ -156,16 +156,16 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side parameters: psycopg then prepares a statement run often on a connection, so
-    # PostgreSQL plans each page's few small queries once per worker, not on every request
-    # (planning took longer than running them). Off behind PgBouncer in transaction mode.
-    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
-        # psycopg prepares a statement at its 5th run on a connection (Django turns that off
-        # unless told).
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+# PostgreSQL: server-side parameters, and psycopg prepares a statement at its 5th run on a
+# connection (Django turns that off unless told), so each page's few small queries are planned
+# once per worker, not on every request: planning took longer than running them. Switch it off
+# (DATABASE_SERVER_SIDE_BINDING=false) behind PgBouncer in transaction mode.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20

@@ -44,7 +44,7 @@ def _visible(model: type[Assessment] | type[Team], framework: str | None = None)
     """``model.objects.for_user(user).filter(pk=…)`` (of one framework), compiled once."""
 
     def build(user: int, pk: int, framework_sample: str = ""):
-        rows = model.objects.for_user(get_user_model()(pk=user)).filter(pk=pk)  # type: ignore[attr-defined]
+        rows = model.objects.for_user(get_user_model()(pk=user)).filter(pk=pk)
         return rows.filter(framework=framework_sample) if framework is not None else rows
 
     samples: dict[str, int | str] = {"user": -7_000_001, "pk": -7_000_002}
