@@ -25,7 +25,7 @@ import random
 import sys
 import time
 
-from benchmarks.scratch_database import scratch_database
+from benchmarks.scratch_database import database_facts, scratch_database
 
 SEED = 2026
 SCALE = ["Very poor", "Poor", "Fair", "Good", "Excellent"]
@@ -72,17 +72,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--database-url", help="a scratch database to use instead of a temporary SQLite file"
     )
     return parser.parse_args(argv)
-
-
-def database_facts() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("show server_version")
-            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        cursor.execute("select sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from benchmarks.scratch_database import database_facts
+
 BATCH = 5_000  # responses per record_responses call
 WARMUP = 3
 SEED = 2026
@@ -220,20 +222,6 @@ def top_up(round_: Round, target: int) -> tuple[int, float]:
 
 
 # ----------------------------------------------------------------------------- measuring
-
-
-def database_facts() -> str:
-    from django.db import connection
-
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.execute("select sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        if vendor == "postgresql":
-            cursor.execute("show server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-    return f"{connection.display_name}"
 
 
 def cpu_model() -> str:

@@ -40,3 +40,15 @@ def scratch_database(prefix: str, url: str | None = None, *, debug: bool = True)
 
             connections.close_all()
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_facts() -> str:
+    """The database's name and version, for a benchmark's header."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("show server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        cursor.execute("select sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"

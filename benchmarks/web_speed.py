@@ -44,6 +44,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from urllib.request import urlopen
 
+from benchmarks.scratch_database import database_facts
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SECRET = "bench-web-secret-key-not-for-any-real-site-0123456789abcdefghij"
@@ -138,7 +140,7 @@ def prepare(database_url: str, size: int, out: Path, bodies: int, seed: int) -> 
         lines.append(urlencode(fields))
     (out / "bodies.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     facts = {
-        "database": _database_facts(),
+        "database": database_facts(),
         "responses": CustomerResponse.objects.filter(survey=survey).count(),
         "fill_seconds": round(filled, 1),
         "session": member.cookies["sessionid"].value,
@@ -182,17 +184,6 @@ def verify(database_url: str, survey_id: int, out: Path) -> None:
         "tally_rows": len(kept),
     }
     (out / "verify.json").write_text(json.dumps(result), encoding="utf-8")
-
-
-def _database_facts() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("select sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        cursor.execute("show server_version")
-        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
 
 
 # ----------------------------------------------------------------------------- servers
