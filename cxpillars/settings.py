@@ -5,14 +5,17 @@ Environment variables:
     SECRET_KEY       required when DEBUG is false
     ALLOWED_HOSTS    comma-separated host names (default with DEBUG: localhost,127.0.0.1)
     DATABASE_URL     e.g. postgres://user:pass@127.0.0.1:5432/cxpillars (default: SQLite file)
+    CONN_MAX_AGE     seconds a worker keeps its database connection (default 60; checked first)
+    DATABASE_SERVER_SIDE_BINDING   PostgreSQL prepared statements (default true; false behind
+                             PgBouncer in transaction mode)
     SECURE_SSL_REDIRECT, SECURE_COOKIES, SECURE_PROXY_SSL_HEADER   true/false
     SECURE_HSTS_SECONDS   integer seconds
     EMAIL_BACKEND, DEFAULT_FROM_EMAIL   mail (console backend by default)
     CXP_TRUSTED_PROXY_HOPS   how many reverse proxies sit in front (rate limits, login throttle)
     SURVEY_RATE_LIMIT        survey submissions per client, e.g. 30/600 (per 600 seconds)
     SIGNUP_RATE_LIMIT        sign-ups (each sends a mail) per client, e.g. 10/3600
-    REDIS_URL                e.g. redis://127.0.0.1:6379/0: cache and rate limits in Redis
-                             (default: the database cache, shared by every worker and server)
+    REDIS_URL                e.g. redis://127.0.0.1:6379/0: cached pages and rate limits in
+                             Redis (default: the database, shared by every worker and server)
     EXPORT_BACKGROUND_ROWS   an XLSX of more responses than this (a CSV of 10x) is built in the
                              background
     LOGIN_FAILURE_LIMIT      failed logins per account and per client before a 15-minute pause
