@@ -161,8 +161,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         return _already_answered(request, survey, status=200)
     if request.method == "GET":
         return _survey_form_page(request, survey)
-    pillars = _survey_pillars(survey)
-    offered = languages.survey_languages(pillars)
+    pillars, offered = _survey_pillars(survey)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
     if request.POST.get("switch_language"):
         # Another language mid-way: the same questions, the answers given so far kept.
@@ -252,8 +251,7 @@ def _survey_form_page(request: HttpRequest, survey: CustomerSurvey) -> HttpRespo
     and the page is rendered anew.
     """
     version = page_cache.stamp(survey, "form_version")
-    pillars = _survey_pillars(survey)
-    offered = languages.survey_languages(pillars)
+    pillars, offered = _survey_pillars(survey)
     language, refused = _survey_language(request, survey, [code for code, _name in offered])
     orders = williams_orders(len(pillars))
     variant = secrets.randbelow(len(orders)) if orders else 0
@@ -273,13 +271,17 @@ def _survey_form_page(request: HttpRequest, survey: CustomerSurvey) -> HttpRespo
     return HttpResponse(html)
 
 
-def _survey_pillars(survey: CustomerSurvey) -> list[Pillar]:
-    """The round's pillars in round order, cached with the survey's form version (their texts
-    are part of it). Shared by every request of the process: read them, never change them."""
+def _survey_pillars(survey: CustomerSurvey) -> tuple[list[Pillar], list[tuple[str, str]]]:
+    """The round's pillars in round order and the languages the survey can be offered in,
+    cached with the survey's form version (the pillar texts are part of it). Shared by every
+    request of the process: read them, never change them."""
+
+    def build() -> tuple[list[Pillar], list[tuple[str, str]]]:
+        pillars = survey.assessment.round_pillars()  # the round is loaded only on a miss
+        return pillars, languages.survey_languages(pillars)
+
     return page_cache.get_or_build(
-        "survey-pillars",
-        page_cache.stamp(survey, "form_version"),
-        lambda: survey.assessment.round_pillars(),  # the round is loaded only on a miss
+        "survey-form-facts", page_cache.stamp(survey, "form_version"), build
     )
 
 
